@@ -1,0 +1,73 @@
+import { DEFAULT_MAX_SERIES, OVERFLOW_VALUE, type MetricDefinition } from '../catalog/define.js';
+import { LabelResolver } from './label-values.js';
+import type { CounterChild, GaugeChild, HistogramChild, SinkMetric } from './sink.js';
+
+const SEP = '\u0001';
+
+/**
+ * One metric with a series cap. Children are created through the sink once per label set and
+ * cached; past the cap every new label set records into a single overflow series (all labels
+ * `_overflow`) and the overflow is counted. Hot paths keep the returned child (pre-resolved).
+ */
+export class BoundedMetric<C> {
+  readonly resolver: LabelResolver;
+  readonly maxSeries: number;
+  private readonly series = new Map<string, C>();
+  private overflowChild: C | undefined;
+
+  constructor(
+    readonly def: MetricDefinition,
+    private readonly sink: SinkMetric<C>,
+    maxSeries: number | undefined,
+    private readonly onOverflow: (def: MetricDefinition) => void,
+  ) {
+    this.resolver = new LabelResolver(def);
+    this.maxSeries = def.maxSeries ?? maxSeries ?? DEFAULT_MAX_SERIES;
+  }
+
+  /** Child for raw labels (validated and bounded). */
+  labels(labels: Readonly<Record<string, unknown>>): C {
+    return this.childFor(this.resolver.resolve(labels));
+  }
+
+  /** Child for values already bounded and in declared order (see LabelResolver.bound). */
+  childFor(values: readonly string[]): C {
+    const key = values.length === 1 ? values[0]! : values.join(SEP);
+    const hit = this.series.get(key);
+    if (hit !== undefined) return hit;
+    if (this.series.size >= this.maxSeries) {
+      this.onOverflow(this.def);
+      return (this.overflowChild ??= this.sink.child(this.overflowLabels()));
+    }
+    const labels: Record<string, string> = {};
+    const names = this.resolver.names;
+    for (let i = 0; i < names.length; i++) labels[names[i]!] = values[i]!;
+    const child = this.sink.child(labels);
+    this.series.set(key, child);
+    return child;
+  }
+
+  /** Drop one series (e.g. a queue that no longer exists) so it stops being exposed. */
+  remove(labels: Readonly<Record<string, unknown>>): void {
+    const values = this.resolver.resolve(labels);
+    const key = values.join(SEP);
+    if (!this.series.delete(key)) return;
+    const named: Record<string, string> = {};
+    this.resolver.names.forEach((n, i) => (named[n] = values[i]!));
+    this.sink.remove?.(named);
+  }
+
+  get seriesCount(): number {
+    return this.series.size + (this.overflowChild ? 1 : 0);
+  }
+
+  private overflowLabels(): Record<string, string> {
+    const labels: Record<string, string> = {};
+    for (const name of this.resolver.names) labels[name] = OVERFLOW_VALUE;
+    return labels;
+  }
+}
+
+export type BoundedCounter = BoundedMetric<CounterChild>;
+export type BoundedHistogram = BoundedMetric<HistogramChild>;
+export type BoundedGauge = BoundedMetric<GaugeChild>;

@@ -1,0 +1,172 @@
+import client, { type Registry } from 'prom-client';
+import type { MetricDefinition } from '../catalog/define.js';
+import type { CounterChild, GaugeChild, HistogramChild, Labels, MetricSink, SinkMetric } from '../metrics/sink.js';
+
+/**
+ * The default sink. Parapet keeps its own series storage (plain numbers and typed arrays, so a
+ * recording is a few additions) and registers one collector per metric in a prom-client
+ * Registry, so `registry.metrics()` — and any existing /metrics route — includes Parapet's
+ * series next to the host's own metrics and prom-client's default process metrics.
+ */
+export interface PromClientSinkOptions {
+  /** Registry to register into. Default: prom-client's global `register`. */
+  registry?: Registry;
+}
+
+interface Exemplar { labelSet: Record<string, string>; value: number; timestamp: number }
+
+interface PromValue {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+  exemplar?: Exemplar;
+}
+
+/** The shape prom-client's Registry reads from a registered metric. */
+interface Collector {
+  name: string;
+  help: string;
+  type: 'counter' | 'histogram' | 'gauge';
+  aggregator: 'sum' | 'max';
+  get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: PromValue[] }>;
+  reset(): void;
+}
+
+class CounterCell implements CounterChild {
+  value = 0;
+  constructor(readonly labels: Labels) {}
+  inc(amount: number): void {
+    this.value += amount;
+  }
+}
+
+class GaugeCell implements GaugeChild {
+  value = 0;
+  constructor(readonly labels: Labels) {}
+  set(value: number): void {
+    this.value = value;
+  }
+}
+
+class HistogramCell implements HistogramChild {
+  /** Per-bucket (non-cumulative) counts; the last slot is +Inf. */
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+  exemplars: (Exemplar | undefined)[] | undefined;
+
+  constructor(readonly labels: Labels, private readonly bounds: readonly number[]) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(value: number, traceId?: string): void {
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]!) i++;
+    this.counts[i]!++;
+    this.sum += value;
+    this.count++;
+    if (traceId !== undefined) {
+      (this.exemplars ??= [])[i] = { labelSet: { trace_id: traceId }, value, timestamp: Date.now() / 1000 };
+    }
+  }
+}
+
+class PromSinkMetric<C extends { labels: Labels }> implements SinkMetric<C> {
+  readonly cells = new Set<C>();
+  constructor(private readonly make: (labels: Labels) => C) {}
+  child(labels: Labels): C {
+    const cell = this.make(labels);
+    this.cells.add(cell);
+    return cell;
+  }
+  remove(labels: Labels): void {
+    for (const cell of this.cells) {
+      if (sameLabels(cell.labels, labels)) this.cells.delete(cell);
+    }
+  }
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  for (const key of Object.keys(a)) if (a[key] !== b[key]) return false;
+  return Object.keys(a).length === Object.keys(b).length;
+}
+
+export class PromClientSink implements MetricSink {
+  readonly kind = 'prom-client';
+  readonly registry: Registry;
+  private readonly registered: string[] = [];
+
+  constructor(options: PromClientSinkOptions = {}) {
+    this.registry = options.registry ?? client.register;
+  }
+
+  counter(def: MetricDefinition): SinkMetric<CounterChild> {
+    const metric = new PromSinkMetric((labels) => new CounterCell(labels));
+    this.register(def, 'counter', () => [...metric.cells].map((c) => ({ labels: { ...c.labels }, value: c.value })), () => metric.cells.clear());
+    return metric;
+  }
+
+  gauge(def: MetricDefinition): SinkMetric<GaugeChild> {
+    const metric = new PromSinkMetric((labels) => new GaugeCell(labels));
+    this.register(def, 'gauge', () => [...metric.cells].map((c) => ({ labels: { ...c.labels }, value: c.value })), () => metric.cells.clear());
+    return metric;
+  }
+
+  histogram(def: MetricDefinition): SinkMetric<HistogramChild> {
+    const bounds = def.buckets ?? [];
+    const metric = new PromSinkMetric((labels) => new HistogramCell(labels, bounds));
+    const collect = (): PromValue[] => {
+      const values: PromValue[] = [];
+      for (const cell of metric.cells) {
+        let cumulative = 0;
+        for (let i = 0; i <= bounds.length; i++) {
+          cumulative += cell.counts[i]!;
+          const value: PromValue = {
+            labels: { ...cell.labels, le: i < bounds.length ? bounds[i]! : '+Inf' },
+            value: cumulative,
+            metricName: `${def.name}_bucket`,
+          };
+          const exemplar = cell.exemplars?.[i];
+          if (exemplar) value.exemplar = exemplar;
+          values.push(value);
+        }
+        values.push({ labels: { ...cell.labels }, value: cell.sum, metricName: `${def.name}_sum` });
+        values.push({ labels: { ...cell.labels }, value: cell.count, metricName: `${def.name}_count` });
+      }
+      return values;
+    };
+    this.register(def, 'histogram', collect, () => metric.cells.clear());
+    return metric;
+  }
+
+  close(): void {
+    for (const name of this.registered) this.registry.removeSingleMetric(name);
+    this.registered.length = 0;
+  }
+
+  private register(def: MetricDefinition, type: Collector['type'], values: () => PromValue[], reset: () => void): void {
+    if (this.registry.getSingleMetric(def.name)) {
+      throw new Error(
+        `prom-client registry already has a metric named "${def.name}". Parapet is probably attached twice to the same ` +
+          'registry: call detach() on the first handle, or pass a separate `registry` to attach().',
+      );
+    }
+    const collector: Collector = {
+      name: def.name,
+      help: def.help,
+      type,
+      aggregator: type === 'gauge' ? 'max' : 'sum',
+      async get() {
+        return { name: this.name, help: def.help, type, aggregator: this.aggregator, values: values() };
+      },
+      reset,
+    };
+    this.registry.registerMetric(collector as unknown as client.Metric);
+    this.registered.push(def.name);
+  }
+}
+
+export function promClientSink(options?: PromClientSinkOptions): PromClientSink {
+  return new PromClientSink(options);
+}
