@@ -1,48 +1,51 @@
 #!/usr/bin/env node
-// Entry point behind `npm test` and `npm run demo`: makes sure pnpm and the workspace's
-// dependencies are installed (only Node >= 20.19 and npm are assumed), then runs the task.
+// Entry point behind `npm test` and `npm run demo`. Assumes only Node >= 20.19 and npm: it
+// fetches the pinned pnpm through npx when needed, puts it on PATH for every child process
+// (turbo, publint and friends call `pnpm`), installs the workspace, then runs the task.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const pnpmSpec = pkg.packageManager; // e.g. pnpm@10.34.9
+const pnpmSpec = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager; // pnpm@x.y.z
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
-  console.error(`[parapet] Node ${process.versions.node} is too old: Parapet needs Node >= 20.19.`);
+  console.error(`[parapet] Node ${process.versions.node} is too old: Parapet needs Node >= 20.19. Install a newer Node and retry.`);
   process.exit(1);
 }
 
-function pnpmCommand() {
+function pnpmOnPath() {
   try {
-    const version = execFileSync('pnpm', ['--version'], { encoding: 'utf8' }).trim();
-    if (`pnpm@${version}` === pnpmSpec) return ['pnpm', []];
-  } catch {}
-  return ['npx', ['--yes', pnpmSpec]];
+    return `pnpm@${execFileSync('pnpm', ['--version'], { encoding: 'utf8' }).trim()}` === pnpmSpec;
+  } catch {
+    return false;
+  }
 }
 
-function run(args, extraEnv = {}) {
-  const [cmd, prefix] = pnpmCommand();
-  const result = spawnSync(cmd, [...prefix, ...args], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...extraEnv },
-  });
+const env = { ...process.env };
+if (!pnpmOnPath()) {
+  const bin = execFileSync('npx', ['--yes', '-p', pnpmSpec, '-c', 'command -v pnpm'], { encoding: 'utf8', cwd: root }).trim();
+  env.PATH = `${dirname(bin)}:${env.PATH}`;
+}
+
+function run(args) {
+  const result = spawnSync('pnpm', args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
 const task = process.argv[2];
-const frozen = existsSync(join(root, 'pnpm-lock.yaml')) && process.env.CI ? ['--frozen-lockfile'] : [];
+const frozen = process.env.CI && existsSync(join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
 run(['install', ...frozen, '--config.confirmModulesPurge=false']);
 
 if (task === 'test') {
+  // Static checks first (types, package exports), then every vitest project.
+  run(['exec', 'turbo', 'run', 'typecheck', 'lint', '--output-logs=errors-only']);
   run(['exec', 'vitest', 'run', ...process.argv.slice(3)]);
 } else if (task === 'demo') {
   run(['--filter', '@parapet/demo', 'start']);
 } else {
-  console.error(`[parapet] unknown task ${task}; expected test or demo`);
+  console.error(`[parapet] unknown task "${task}"; expected "test" or "demo".`);
   process.exit(2);
 }

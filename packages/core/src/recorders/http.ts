@@ -1,5 +1,6 @@
 import { httpServerRequestDuration, httpServerRequests } from '../catalog/catalog.js';
 import { normalizeMethod, routeLabel, statusClass, statusCodeLabel, validSeconds } from '../catalog/normalize.js';
+import { HTTP_METHODS } from '../catalog/values.js';
 import type { HttpServerRequestEvent } from '../events/types.js';
 import type { CounterChild, HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
@@ -9,36 +10,51 @@ interface Children { requests: CounterChild; duration: HistogramChild }
 /** Status code label used for aborted requests (nginx's "client closed request"). */
 export const ABORTED_STATUS_CODE = '499';
 
+const METHOD_INDEX = new Map<string, number>(HTTP_METHODS.map((m, i) => [m, i]));
+const OTHER_METHOD = HTTP_METHODS.length;
+const ABORTED_SLOT = 600;
+const INVALID_SLOT = 0;
+
+/** 100–599 for a valid status, 600 for an abort, 0 for anything else; thrown errors count as 500. */
+function statusSlot(event: HttpServerRequestEvent): number {
+  if (event.aborted) return ABORTED_SLOT;
+  const code = event.statusCode;
+  if (event.error !== undefined && !(code >= 500)) return 500;
+  return Number.isInteger(code) && code >= 100 && code < 600 ? code : INVALID_SLOT;
+}
+
 /**
- * HTTP server requests → request counter + duration histogram. The hot path is one Map lookup
- * on an already-bounded key and two additions; children are resolved once per label set.
+ * HTTP server requests → request counter + duration histogram. The hot path does a lookup by
+ * route (an interned string whose hash is cached) and one by a small integer (method × status),
+ * then two additions; children are resolved once per label set. Both caches are bounded.
  */
 export function httpRecorder(rt: MetricsRuntime) {
   const requests = rt.counter(httpServerRequests);
   const duration = rt.histogram(httpServerRequestDuration);
-  const cache = new Map<string, Children>();
-  const cacheLimit = requests.maxSeries * 2;
+  const byRoute = new Map<string, Map<number, Children>>();
+  const routeLimit = requests.maxSeries;
+  const r = requests.resolver;
+
+  function resolve(route: string, method: number, slot: number): Children {
+    const cls = slot === ABORTED_SLOT ? 'aborted' : statusClass(slot);
+    const code = slot === ABORTED_SLOT ? ABORTED_STATUS_CODE : statusCodeLabel(slot);
+    const values = [r.bound(0, route), r.bound(1, HTTP_METHODS[method] ?? '_OTHER'), r.bound(2, cls), r.bound(3, code)];
+    return { requests: requests.childFor(values), duration: duration.childFor(values) };
+  }
 
   return (event: HttpServerRequestEvent): void => {
-    const method = normalizeMethod(event.method);
-    let cls: string;
-    let code: string;
-    if (event.aborted) {
-      cls = 'aborted';
-      code = ABORTED_STATUS_CODE;
-    } else {
-      const status = event.error !== undefined && !(event.statusCode >= 500) ? 500 : event.statusCode;
-      cls = statusClass(status);
-      code = statusCodeLabel(status);
-    }
     const route = routeLabel(event.route);
-    const key = `${route}\u0001${method}\u0001${code}\u0001${cls}`;
-    let children = cache.get(key);
+    const method = METHOD_INDEX.get(event.method) ?? METHOD_INDEX.get(normalizeMethod(event.method)) ?? OTHER_METHOD;
+    const key = method * 1000 + statusSlot(event);
+    let perRoute = byRoute.get(route);
+    if (perRoute === undefined) {
+      perRoute = new Map();
+      if (byRoute.size < routeLimit) byRoute.set(route, perRoute);
+    }
+    let children = perRoute.get(key);
     if (children === undefined) {
-      const r = requests.resolver;
-      const values = [r.bound(0, route), r.bound(1, method), r.bound(2, cls), r.bound(3, code)];
-      children = { requests: requests.childFor(values), duration: duration.childFor(values) };
-      if (cache.size < cacheLimit) cache.set(key, children);
+      children = resolve(route, method, key % 1000);
+      perRoute.set(key, children);
     }
     children.requests.inc(1);
     const seconds = validSeconds(event.durationSeconds);

@@ -1,10 +1,14 @@
-import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
 /**
  * Shared vitest project preset. Tests run against package sources (the `parapet-source`
- * export condition), so `pnpm test` never needs a build first.
+ * export condition), so `npm test` never needs a build first. Plain JS because vitest loads
+ * config files (and what they import from node_modules) with Node itself.
+ *
+ * @param {string} name project name (`vitest --project <name>`)
+ * @param {import('vitest/config').UserWorkspaceConfig['test']} [overrides]
  */
-export function parapetProject(name: string, overrides: UserWorkspaceConfig['test'] = {}) {
+export function parapetProject(name, overrides = {}) {
   return defineProject({
     resolve: { conditions: ['parapet-source'] },
     ssr: { resolve: { conditions: ['parapet-source'] } },

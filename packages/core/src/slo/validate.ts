@@ -1,0 +1,233 @@
+import type { MetricDefinition, MetricType } from '../catalog/define.js';
+import { catalogMetric } from './catalog-lookup.js';
+import { budgetOf, exactProduct } from './decimal.js';
+import { durationMinutes, isDuration } from './duration.js';
+import { matcherKey } from './promql.js';
+import type { MatcherValue, SeriesSelector, SliceSpec, Sli, WindowProfile } from './spec.js';
+import { BASE_WINDOW } from './windows.js';
+
+/** A slice with defaults applied, validated, and attributed to the provider that returned it. */
+export interface ResolvedSlice extends Required<Omit<SliceSpec, 'description'>> {
+  readonly description: string;
+  readonly provider: string;
+}
+
+/** Thrown for invalid specs; `problems` holds one line per finding, each naming slice and field. */
+export class SloSpecError extends Error {
+  override name = 'SloSpecError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid SLO spec:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const SLICE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const RESERVED_LABELS = new Set(['slo', 'severity', 'le', 'alertname', '__name__']);
+const RESERVED_ANNOTATIONS = new Set(['runbook_url', 'summary', 'description', 'burn_rate', 'budget_consumed']);
+export const DEFAULT_MIN_BAD_EVENTS = 5;
+export const DEFAULT_NO_DATA_FOR = '10m';
+
+export function validateWindows(profile: WindowProfile): string[] {
+  const problems: string[] = [];
+  for (const severity of ['page', 'ticket'] as const) {
+    profile[severity].forEach((pair, i) => {
+      const where = `windows.${severity}[${i}]`;
+      for (const key of ['long', 'short'] as const) {
+        if (!isDuration(pair[key])) problems.push(`${where}.${key}: "${pair[key]}" is not a duration like 5m, 1h or 3d.`);
+        else if (durationMinutes(pair[key]) < durationMinutes(BASE_WINDOW)) {
+          problems.push(`${where}.${key}: ${pair[key]} is shorter than the ${BASE_WINDOW} base window every window is built from; use ${BASE_WINDOW} or longer.`);
+        }
+      }
+      if (isDuration(pair.long) && isDuration(pair.short) && durationMinutes(pair.short) >= durationMinutes(pair.long)) {
+        problems.push(`${where}: short window ${pair.short} must be shorter than long window ${pair.long} (the workbook uses 1/12).`);
+      }
+      if (!(pair.burnRate > 0) || !Number.isFinite(pair.burnRate)) problems.push(`${where}.burnRate: must be a positive number, got ${pair.burnRate}.`);
+    });
+  }
+  return problems;
+}
+
+/** Validates one slice and fills in defaults. Throws SloSpecError listing every problem found. */
+export function resolveSlice(spec: SliceSpec, provider: string, profile: WindowProfile, defaults: { minBadEvents?: number } = {}): ResolvedSlice {
+  const name = typeof spec?.name === 'string' && spec.name !== '' ? spec.name : '<unnamed>';
+  const problems: string[] = [];
+  const fail = (field: string, message: string) => problems.push(`slice "${name}" (from ${provider}): ${field}: ${message}`);
+
+  if (!SLICE_NAME.test(spec.name ?? '')) {
+    fail('name', `"${spec.name ?? ''}" must be snake_case ([a-z][a-z0-9_]*, at most 63 characters), e.g. "checkout_journey".`);
+  }
+  const objectiveOk = typeof spec.objective === 'number' && spec.objective > 0 && spec.objective < 100 && Number.isFinite(spec.objective);
+  if (!objectiveOk) {
+    fail('objective', `${String(spec.objective)} is outside 0 < objective < 100. It is a percentage of good events, e.g. 99.9; 100 leaves no error budget and every alert would divide by zero.`);
+  } else if (!/^\d+(\.\d{1,6})?$/.test(String(spec.objective))) {
+    fail('objective', `${spec.objective} has more than 6 decimals; write it as a plain percentage such as 99.95.`);
+  }
+  const period = spec.period ?? '30d';
+  if (period !== '28d' && period !== '30d') fail('period', `"${String(period)}" is not supported; use "28d" or "30d" (rolling).`);
+  if (!['page', 'ticket', 'none'].includes(spec.alert)) fail('alert', `"${String(spec.alert)}" must be "page", "ticket" or "none".`);
+  if (typeof spec.runbookUrl !== 'string' || !/^https?:\/\/\S+$/.test(spec.runbookUrl)) {
+    fail('runbookUrl', `is required and must be an http(s) URL the on-call engineer can open; got ${JSON.stringify(spec.runbookUrl)}.`);
+  }
+  const groupBy = spec.groupBy ?? [];
+  const labels = spec.labels ?? {};
+  const annotations = spec.annotations ?? {};
+  groupBy.forEach((label) => {
+    if (!LABEL_NAME.test(label) || RESERVED_LABELS.has(label)) fail('groupBy', `"${label}" is not usable as a grouping label (reserved or not a Prometheus label name).`);
+  });
+  for (const [key, value] of Object.entries(labels)) {
+    if (!LABEL_NAME.test(key) || key.startsWith('__') || RESERVED_LABELS.has(key)) fail(`labels.${key}`, `is reserved or not a Prometheus label name; Parapet sets slo and severity itself.`);
+    else if (groupBy.includes(key)) fail(`labels.${key}`, 'is also a grouping label; a static label would overwrite the grouped value. Rename it.');
+    if (typeof value !== 'string' || value === '') fail(`labels.${key}`, 'must be a non-empty string.');
+  }
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!LABEL_NAME.test(key)) fail(`annotations.${key}`, 'is not a valid annotation name.');
+    else if (RESERVED_ANNOTATIONS.has(key)) fail(`annotations.${key}`, `is generated by Parapet; reserved names are ${[...RESERVED_ANNOTATIONS].join(', ')}.`);
+    if (typeof value !== 'string' || value === '') fail(`annotations.${key}`, 'must be a non-empty string.');
+  }
+  const minBadEvents = spec.minBadEvents ?? defaults.minBadEvents ?? DEFAULT_MIN_BAD_EVENTS;
+  if (!Number.isInteger(minBadEvents) || minBadEvents < 1) fail('minBadEvents', `must be a positive integer, got ${minBadEvents}.`);
+  const noDataFor = spec.noDataFor ?? DEFAULT_NO_DATA_FOR;
+  if (!isDuration(noDataFor)) fail('noDataFor', `"${noDataFor}" is not a duration like 10m.`);
+
+  if (objectiveOk && spec.alert !== 'none') {
+    // A condition can only fire if burnRate x budget < 1 (an error ratio cannot exceed 100%).
+    const budget = budgetOf(spec.objective);
+    const severities = spec.alert === 'page' ? (['page', 'ticket'] as const) : (['ticket'] as const);
+    for (const severity of severities) {
+      for (const pair of profile[severity]) {
+        if (pair.burnRate * Number(budget) >= 1) {
+          fail('objective', `${spec.objective} leaves a budget of ${budget}; the ${severity} condition needs an error ratio above ${pair.burnRate} x ${budget} = ${exactProduct(pair.burnRate, Number(budget))}, which is impossible, so that alert can never fire. Raise the objective or use alert: "${severity === 'page' ? 'ticket' : 'none'}".`);
+        }
+      }
+    }
+  }
+  if (spec.sli === undefined || typeof spec.sli !== 'object') fail('sli', 'is required: { kind: "event-ratio" | "latency" | "freshness", ... }.');
+  else validateSli(spec.sli, groupBy, fail);
+
+  if (problems.length > 0) throw new SloSpecError(problems);
+  return Object.freeze({
+    name: spec.name, description: spec.description ?? spec.name.replace(/_/g, ' '), objective: spec.objective, period,
+    alert: spec.alert, runbookUrl: spec.runbookUrl, sli: spec.sli, groupBy, labels, annotations, minBadEvents, noDataFor, provider,
+  });
+}
+
+type Fail = (field: string, message: string) => void;
+
+function validateSli(sli: Sli, groupBy: readonly string[], fail: Fail): void {
+  switch (sli.kind) {
+    case 'event-ratio': {
+      const hasGood = sli.good !== undefined;
+      const hasBad = sli.bad !== undefined;
+      if (hasGood === hasBad) {
+        fail('sli', 'an event-ratio SLI needs exactly one of `good` and `bad`, plus `total`.');
+        return;
+      }
+      const part = hasGood ? 'good' : 'bad';
+      const narrow = (hasGood ? sli.good : sli.bad)!;
+      checkSelector('sli.total', sli.total, 'counter', groupBy, fail);
+      checkSelector(`sli.${part}`, narrow, 'counter', groupBy, fail);
+      checkSubset(part, narrow, sli.total, fail);
+      return;
+    }
+    case 'latency': {
+      const def = checkSelector('sli', { metric: sli.metric, matchers: sli.matchers }, 'histogram', groupBy, fail);
+      const buckets = def?.buckets ?? sli.buckets;
+      const threshold = Number(sli.threshold);
+      if (!buckets) fail('sli.buckets', `"${sli.metric}" is not in Parapet's catalog, so list its bucket boundaries in sli.buckets.`);
+      else if (!Number.isFinite(threshold) || !buckets.includes(threshold)) {
+        fail('sli.threshold', `${String(sli.threshold)} is not a bucket boundary of ${sli.metric}; a latency SLO can only be exact at a boundary. Use one of: ${buckets.join(', ')}.`);
+      }
+      if (sli.matchers && 'le' in sli.matchers) fail('sli.matchers.le', 'is set from `threshold`; remove it.');
+      return;
+    }
+    case 'freshness': {
+      checkSelector('sli', { metric: sli.metric, matchers: sli.matchers }, 'gauge', groupBy, fail);
+      if (sli.gauge !== 'age' && sli.gauge !== 'timestamp') fail('sli.gauge', `"${String(sli.gauge)}" must be "age" (seconds since) or "timestamp" (Unix time of last success).`);
+      if (!(sli.maxAgeSeconds > 0) || !Number.isFinite(sli.maxAgeSeconds)) fail('sli.maxAgeSeconds', `must be a positive number of seconds, got ${sli.maxAgeSeconds}.`);
+      return;
+    }
+    default:
+      fail('sli.kind', `"${String((sli as { kind?: unknown }).kind)}" must be "event-ratio", "latency" or "freshness".`);
+  }
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+function checkSelector(field: string, selector: SeriesSelector, type: MetricType, groupBy: readonly string[], fail: Fail): MetricDefinition | undefined {
+  if (!selector || typeof selector.metric !== 'string' || !METRIC_NAME.test(selector.metric) || selector.metric.includes(':')) {
+    fail(`${field}.metric`, `${JSON.stringify(selector?.metric)} is not a Prometheus metric name (recorded series with ":" are not accepted).`);
+    return undefined;
+  }
+  if (type === 'counter' && !selector.metric.endsWith('_total')) {
+    fail(`${field}.metric`, `"${selector.metric}" is not a counter (counters end in _total); event ratios count events.`);
+  }
+  const matchers = selector.matchers ?? {};
+  for (const [label, value] of Object.entries(matchers)) {
+    if (!LABEL_NAME.test(label)) fail(`${field}.matchers.${label}`, 'is not a Prometheus label name.');
+    if (!validMatcher(value)) fail(`${field}.matchers.${label}`, 'must be a string, a non-empty array of strings, { not: ... } or { regex: "..." }.');
+  }
+  const def = catalogMetric(selector.metric);
+  if (!def) return undefined;
+  if (def.type !== type) {
+    fail(`${field}.metric`, `"${selector.metric}" is a ${def.type} in Parapet's catalog; this SLI needs a ${type}.`);
+    return undefined;
+  }
+  for (const label of [...Object.keys(matchers), ...groupBy]) {
+    if (!def.labels.includes(label)) fail(label in matchers ? `${field}.matchers.${label}` : 'groupBy', `"${selector.metric}" has no label "${label}"; its labels are ${def.labels.join(', ')}.`);
+  }
+  for (const [label, value] of Object.entries(matchers)) {
+    const allowed = (def.labelValues as Record<string, readonly string[]> | undefined)?.[label];
+    if (!allowed || !validMatcher(value)) continue;
+    const listed = typeof value === 'string' ? [value] : Array.isArray(value) ? value : 'not' in value ? [value.not].flat() : [];
+    for (const v of listed as string[]) {
+      if (!allowed.includes(v)) fail(`${field}.matchers.${label}`, `"${v}" is never emitted for ${selector.metric}; ${label} is one of ${allowed.join(', ')}.`);
+    }
+  }
+  return def;
+}
+
+function validMatcher(value: MatcherValue): boolean {
+  if (typeof value === 'string') return true;
+  if (Array.isArray(value)) return value.length > 0 && value.every((v) => typeof v === 'string');
+  if (value && typeof value === 'object' && 'regex' in value) return typeof value.regex === 'string' && value.regex !== '';
+  if (value && typeof value === 'object' && 'not' in value) return typeof value.not === 'string' || (Array.isArray(value.not) && value.not.length > 0);
+  return false;
+}
+
+/** Values a closed matcher selects, or undefined for regex / negative matchers. */
+function valueSet(value: MatcherValue): Set<string> | undefined {
+  if (typeof value === 'string') return new Set([value]);
+  if (Array.isArray(value)) return new Set(value as readonly string[]);
+  return undefined;
+}
+
+/** Whether matcher `narrow` selects a subset of what `wide` selects on the same label. */
+function narrower(label: string, narrow: MatcherValue, wide: MatcherValue): boolean {
+  if (matcherKey(label, narrow) === matcherKey(label, wide)) return true;
+  const n = valueSet(narrow);
+  if (!n) return false;
+  const w = valueSet(wide);
+  if (w) return [...n].every((v) => w.has(v));
+  if (typeof wide === 'object' && 'not' in wide) return [...n].every((v) => ![wide.not].flat().includes(v));
+  return false;
+}
+
+/**
+ * On the same metric, good/bad must be provably a subset of total (same or narrower matcher on
+ * every total label) and must differ from it; otherwise the ratio is meaningless.
+ */
+function checkSubset(part: string, narrow: SeriesSelector, total: SeriesSelector, fail: Fail): void {
+  if (!narrow || !total || narrow.metric !== total.metric) return;
+  const n = narrow.matchers ?? {};
+  const t = total.matchers ?? {};
+  if (![...Object.values(n), ...Object.values(t)].every(validMatcher)) return;
+  const loose = Object.keys(t).filter((label) => !(label in n) || !narrower(label, n[label]!, t[label]!));
+  if (loose.length > 0) {
+    fail(`sli.${part}.matchers`, `must select a subset of sli.total; repeat or narrow the total matcher(s) ${loose.map((l) => matcherKey(l, t[l]!)).join(', ')}.`);
+    return;
+  }
+  const same = Object.keys(n).length === Object.keys(t).length && Object.keys(t).every((label) => narrower(label, t[label]!, n[label]!));
+  if (same) {
+    fail(`sli.${part}`, `selects the same series as sli.total, so the ratio is always ${part === 'bad' ? '100% bad' : '100% good'}. Add a matcher that picks out the ${part} events, e.g. outcome: "failure".`);
+  }
+}

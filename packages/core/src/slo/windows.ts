@@ -1,0 +1,33 @@
+import { durationMinutes, formatMinutes } from './duration.js';
+import type { SloPeriod, WindowProfile } from './spec.js';
+
+/**
+ * SRE workbook ch. 5 multi-window multi-burn-rate parameters. Burn rates are relative to the
+ * budget, so they stay as published for both 28d and 30d periods.
+ */
+export const workbookWindows: WindowProfile = Object.freeze({
+  page: Object.freeze([
+    Object.freeze({ long: '1h', short: '5m', burnRate: 14.4 }),
+    Object.freeze({ long: '6h', short: '30m', burnRate: 6 }),
+  ]),
+  ticket: Object.freeze([
+    Object.freeze({ long: '1d', short: '2h', burnRate: 3 }),
+    Object.freeze({ long: '3d', short: '6h', burnRate: 1 }),
+  ]),
+});
+
+/** Every 5m increase is recorded once; all longer windows are sums of those recordings. */
+export const BASE_WINDOW = '5m';
+/** Recording groups run every minute: a 5m increase recorded each minute is counted 5 times in a sum. */
+export const EVALUATION_INTERVAL = '1m';
+export const OVERLAP = durationMinutes(BASE_WINDOW) / durationMinutes(EVALUATION_INTERVAL);
+
+/** Windows to record, ascending, always including the base window and the SLO period. */
+export function recordedWindows(profile: WindowProfile, period: SloPeriod): string[] {
+  const minutes = new Set<number>([durationMinutes(BASE_WINDOW), durationMinutes(period)]);
+  for (const pair of [...profile.page, ...profile.ticket]) {
+    minutes.add(durationMinutes(pair.long));
+    minutes.add(durationMinutes(pair.short));
+  }
+  return [...minutes].sort((a, b) => a - b).map(formatMinutes);
+}
