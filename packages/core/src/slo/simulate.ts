@@ -2,7 +2,7 @@ import { budgetOf } from './decimal.js';
 import { durationMinutes } from './duration.js';
 import type { BurnRatePair, WindowProfile } from './spec.js';
 import type { ResolvedSlice } from './validate.js';
-import { OVERLAP, recordedWindows } from './windows.js';
+import { OVERLAP } from './windows.js';
 
 /**
  * An independent model of what Prometheus 2.x computes from the generated rules, minute by
@@ -124,7 +124,6 @@ export function simulate(slice: ResolvedSlice, profile: WindowProfile, traffic: 
     return { firing: false };
   };
   const noDataFor = durationMinutes(slice.noDataFor);
-  void recordedWindows;
   return {
     page: (t) => (slice.alert === 'page' ? alert(profile.page, t) : { firing: false }),
     ticket: (t) => (slice.alert === 'none' ? { firing: false } : alert(profile.ticket, t)),

@@ -1,0 +1,132 @@
+import type { Queue } from 'bullmq';
+import { channelOf, publishQueueSample, type QueueSampleEvent, type QueueState } from '@parapet/core';
+import { BullmqOptionsError, ignoreErrors, safeReport, type ErrorReporter } from './errors.js';
+
+/** BullMQ state name → the `state` label (Prometheus-style underscores). */
+const STATES: ReadonlyArray<readonly [string, QueueState]> = [
+  ['waiting', 'waiting'], ['active', 'active'], ['delayed', 'delayed'], ['failed', 'failed'],
+  ['completed', 'completed'], ['paused', 'paused'], ['prioritized', 'prioritized'], ['waiting-children', 'waiting_children'],
+];
+const BULLMQ_STATES = STATES.map(([s]) => s);
+
+/**
+ * Read one queue's sample. Redis cost, independent of queue size:
+ * 1. `getJobCounts(...)`: one script call (LLEN / ZCARD per state inside Redis);
+ * 2. `getWaiting(0, 0)`: the oldest waiting job. bullmq 6: one script returning id and hash;
+ *    bullmq 5: one range script plus one HGETALL. Skipped jobs never cost anything.
+ * So 2 commands per queue per sample on bullmq 6, 3 on bullmq 5 (2 when nothing waits).
+ */
+export async function sampleQueue(queue: Queue, now = () => Date.now()): Promise<QueueSampleEvent> {
+  const raw = (await queue.getJobCounts(...(BULLMQ_STATES as Parameters<Queue['getJobCounts']>))) as Record<string, number>;
+  const counts: QueueSampleEvent['counts'] = {};
+  for (const [bullmqState, label] of STATES) counts[label] = Number(raw[bullmqState] ?? 0);
+  let oldestWaitingAgeSeconds = 0;
+  if ((counts.waiting ?? 0) > 0) {
+    const [oldest] = await queue.getWaiting(0, 0);
+    if (oldest) {
+      // A delayed job that became ready has waited since its scheduled time, not since it was added.
+      const readySince = (oldest.timestamp ?? 0) + Math.max(0, Number(oldest.delay ?? 0) || 0);
+      oldestWaitingAgeSeconds = Math.max(0, now() - readySince) / 1000;
+    }
+  }
+  return { queue: queue.name, counts, oldestWaitingAgeSeconds };
+}
+
+export interface QueueSamplerOptions {
+  queues: readonly Queue[];
+  /** Milliseconds between samples (default 15000: one Prometheus scrape). */
+  intervalMs?: number;
+  /** Give up on a sample after this long (default: the smaller of intervalMs and 5000). */
+  timeoutMs?: number;
+  onError?: ErrorReporter;
+}
+
+export interface QueueSampler {
+  /** Sample every queue now (also what the interval does). Never rejects. */
+  sampleNow(): Promise<void>;
+  /** Stop sampling; resolves when the samples in flight have ended or timed out. */
+  stop(): Promise<void>;
+}
+
+const COMPONENT = 'bullmq.sampler';
+
+/** Throws BullmqOptionsError for unusable sampler options; returns the effective timings. */
+export function validateSamplerOptions(options: QueueSamplerOptions): { intervalMs: number; timeoutMs: number } {
+  if (!Array.isArray(options.queues) || options.queues.some((q) => typeof q?.getJobCounts !== 'function')) {
+    throw new BullmqOptionsError('queues must be an array of BullMQ Queue instances (new Queue(name, { connection })).');
+  }
+  const intervalMs = options.intervalMs ?? 15_000;
+  if (!(Number.isInteger(intervalMs) && intervalMs >= 10 && intervalMs <= 2_147_483_647)) {
+    throw new BullmqOptionsError(`sampleIntervalMs must be a whole number of milliseconds of at least 10, got ${String(intervalMs)}.`);
+  }
+  const timeoutMs = options.timeoutMs ?? Math.min(intervalMs, 5_000);
+  if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= intervalMs)) {
+    throw new BullmqOptionsError(`sampleTimeoutMs must be a whole number between 1 and the sample interval (${intervalMs}), got ${String(timeoutMs)}.`);
+  }
+  return { intervalMs, timeoutMs };
+}
+
+/**
+ * Publish `job.queue_sample` for each queue every interval. A failing sample (Redis down, a
+ * timeout) is reported and the gauges keep their last value; the next interval tries again, so
+ * sampling resumes by itself when Redis is back. At most one sample per queue is in flight:
+ * while Redis hangs, commands do not pile up in the client's offline queue.
+ */
+export function startQueueSampler(options: QueueSamplerOptions): QueueSampler {
+  const { intervalMs, timeoutMs } = validateSamplerOptions(options);
+  const report = options.onError ?? ignoreErrors;
+  const inFlight = new Map<Queue, Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const sampleOne = (queue: Queue): Promise<void> => {
+    if (inFlight.has(queue)) {
+      safeReport(report, COMPONENT, new Error(`queue "${queue.name}": previous sample still pending; skipped this one`));
+      return Promise.resolve();
+    }
+    let timeout: NodeJS.Timeout | undefined;
+    const sample = sampleQueue(queue);
+    const timedOut = new Promise<never>((_, reject) => {
+      timeout = setTimeout(() => reject(new Error(`queue "${queue.name}": sample timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    const run = Promise.race([sample, timedOut])
+      .then((event) => {
+        if (!stopped && channelOf('job.queue_sample').hasSubscribers) publishQueueSample(event);
+      })
+      .catch((error: unknown) => safeReport(report, COMPONENT, error))
+      .finally(() => clearTimeout(timeout));
+    // The slot frees when Redis answers (or fails), not at the timeout: that is what bounds the backlog.
+    const slot = sample.then(() => undefined, () => undefined);
+    inFlight.set(queue, slot);
+    void slot.then(() => inFlight.delete(queue));
+    return run;
+  };
+
+  const sampleNow = async () => {
+    await Promise.all(options.queues.map(sampleOne));
+  };
+
+  const loop = () => {
+    timer = setTimeout(() => {
+      void sampleNow().finally(() => {
+        if (!stopped) loop();
+      });
+    }, intervalMs);
+    timer.unref();
+  };
+
+  void sampleNow().finally(() => {
+    if (!stopped) loop();
+  });
+
+  return {
+    sampleNow,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      // Wait for answers already on their way, but never longer than one timeout.
+      const settle = Promise.all([...inFlight.values()]);
+      await Promise.race([settle, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Trace ids for exemplars, from `@opentelemetry/api` when the host has it. It is an optional
+ * peer: loaded once with a guarded dynamic import, so a host without it pays nothing and never
+ * sees an error. Until the import settles (one tick after setup) no trace id is read.
+ */
+export type TraceIdReader = () => string | undefined;
+
+const INVALID_TRACE_ID = '00000000000000000000000000000000';
+
+let reader: TraceIdReader | undefined;
+let loading: Promise<TraceIdReader | undefined> | undefined;
+
+/** Start loading the OTel API (idempotent); resolves to the reader, or undefined without OTel. */
+export function loadOtelTraceId(): Promise<TraceIdReader | undefined> {
+  loading ??= import('@opentelemetry/api').then(
+    (api) => {
+      reader = () => {
+        const id = api.trace.getActiveSpan()?.spanContext().traceId;
+        return id && id !== INVALID_TRACE_ID ? id : undefined;
+      };
+      return reader;
+    },
+    () => undefined,
+  );
+  return loading;
+}
+
+/** The active span's trace id, once the OTel API is loaded; never throws. */
+export function otelTraceId(): string | undefined {
+  if (reader === undefined) return undefined;
+  try {
+    return reader();
+  } catch {
+    return undefined;
+  }
+}
