@@ -7,7 +7,7 @@ import net from 'node:net';
  */
 export type ServiceName = 'postgres' | 'redis' | 'promtool' | 'amtool' | 'prometheus' | 'alertmanager';
 
-const inCI = process.env.CI === 'true' || process.env.CI === '1';
+const inCI = () => process.env.CI === 'true' || process.env.CI === '1';
 
 function tcpOpen(url: string, defaultPort: number): Promise<boolean> {
   const parsed = new URL(url);
@@ -49,11 +49,20 @@ async function available(service: ServiceName): Promise<boolean> {
  * In CI a missing service throws, so the run fails instead of silently skipping.
  */
 export async function needs(...services: ServiceName[]): Promise<boolean> {
+  return report(await missingOf(services));
+}
+
+async function missingOf(services: ServiceName[]): Promise<ServiceName[]> {
   const missing: ServiceName[] = [];
   for (const s of services) if (!(await available(s))) missing.push(s);
+  return missing;
+}
+
+/** Decide what a missing service means here: skip loudly, or (CI=true) fail. */
+export function report(missing: readonly string[]): boolean {
   if (missing.length === 0) return true;
   const message = `missing service(s): ${missing.join(', ')}. Run \`npm run services\` (tooling/services.sh) to install and start them.`;
-  if (inCI) throw new Error(`[parapet] CI=true and ${message}`);
+  if (inCI()) throw new Error(`[parapet] CI=true and ${message}`);
   console.warn(`\n\u001b[33m[parapet] SKIPPING tests: ${message}\u001b[0m\n`);
   return false;
 }

@@ -15,6 +15,14 @@ export interface JobFields {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
+/**
+ * When a job became ready to run: its enqueue time plus its delay. BullMQ resets `job.delay` to 0
+ * once a delayed job is promoted, while `opts.delay` keeps the original, so take the larger.
+ */
+export function readySince(job: JobFields, enqueued = num(job.timestamp) ?? 0): number {
+  return enqueued + Math.max(0, num(job.delay) ?? 0, num(job.opts?.delay) ?? 0);
+}
+
 /** Seconds the run took: processedOn → finishedOn (or now, for a retrying attempt that has no finishedOn). */
 export function runSeconds(job: JobFields, now = Date.now()): number | undefined {
   const start = num(job.processedOn);
@@ -34,8 +42,7 @@ export function waitSeconds(job: JobFields): number | undefined {
   if (enqueued === undefined || start === undefined) return undefined;
   const starts = num(job.attemptsStarted);
   if (starts !== undefined ? starts > 1 : (num(job.attemptsMade) ?? 0) > 1) return undefined;
-  const delay = num(job.delay) ?? num(job.opts?.delay) ?? 0;
-  return Math.max(0, start - (enqueued + Math.max(0, delay))) / 1000;
+  return Math.max(0, start - readySince(job, enqueued)) / 1000;
 }
 
 const isUnrecoverable = (error: unknown) => typeof error === 'object' && error !== null && (error as Error).name === 'UnrecoverableError';

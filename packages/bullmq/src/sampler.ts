@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { channelOf, publishQueueSample, type QueueSampleEvent, type QueueState } from '@parapet/core';
+import { readySince, type JobFields } from './job-run.js';
 import { BullmqOptionsError, ignoreErrors, safeReport, type ErrorReporter } from './errors.js';
 
 /** BullMQ state name → the `state` label (Prometheus-style underscores). */
@@ -25,8 +26,7 @@ export async function sampleQueue(queue: Queue, now = () => Date.now()): Promise
     const [oldest] = await queue.getWaiting(0, 0);
     if (oldest) {
       // A delayed job that became ready has waited since its scheduled time, not since it was added.
-      const readySince = (oldest.timestamp ?? 0) + Math.max(0, Number(oldest.delay ?? 0) || 0);
-      oldestWaitingAgeSeconds = Math.max(0, now() - readySince) / 1000;
+      oldestWaitingAgeSeconds = Math.max(0, now() - readySince(oldest as JobFields)) / 1000;
     }
   }
   return { queue: queue.name, counts, oldestWaitingAgeSeconds };

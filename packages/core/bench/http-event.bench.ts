@@ -55,6 +55,9 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const [name, fn] of Object.entries(cases)) results[name]!.push(time(fn));
 }
 await handle.detach();
+// With nothing attached, publishing is a `hasSubscribers` check: measure that too.
+const unattached: number[] = [];
+for (let round = 0; round < ROUNDS; round++) unattached.push(time((i) => publishHttpServerRequest(events[i % n]!)));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
@@ -70,4 +73,5 @@ for (const [name, ns] of Object.entries(m)) {
   const ratio = name.startsWith('parapet') ? '—' : `${(net / parapet).toFixed(1)}×`;
   console.log(`| ${name} | ${net.toFixed(0)} | ${ratio} |`);
 }
+console.log(`| publishHttpServerRequest with Parapet not attached | ${(median(unattached) - baseline).toFixed(1)} | |`);
 console.log(`| baseline (loop + lookup, subtracted above) | ${baseline.toFixed(1)} | |`);

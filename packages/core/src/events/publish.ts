@@ -1,23 +1,27 @@
-import { publish } from './channels.js';
-import type {
-  AsyncBacklogEvent, AsyncCallbackEvent, AsyncStageEvent, DeliveryOutboundEvent, DeliveryProviderFeedbackEvent,
-  DeliveryWebhookIngestEvent, DeployMarkerEvent, FlagChangeEvent, HttpServerRequestEvent, JobRunEvent,
-  JourneyStepEvent, ProbeRunEvent, QueueSampleEvent,
-} from './types.js';
+import { channelOf } from './channels.js';
+import type { EventFamily, EventPayloads } from './types.js';
+
+/** A publish function bound to its family's channel: one `hasSubscribers` read when unattached. */
+function publisher<F extends EventFamily>(family: F): (event: EventPayloads[F]) => void {
+  const channel = channelOf(family);
+  return (event) => {
+    if (channel.hasSubscribers) channel.publish(event);
+  };
+}
 
 /** Typed publishing helpers, one per family, for adapters and integrations. */
-export const publishHttpServerRequest = (e: HttpServerRequestEvent) => publish('http.server.request', e);
-export const publishJobRun = (e: JobRunEvent) => publish('job.run', e);
-export const publishQueueSample = (e: QueueSampleEvent) => publish('job.queue_sample', e);
-export const publishJourneyStep = (e: JourneyStepEvent) => publish('journey.step', e);
-export const publishDeliveryOutbound = (e: DeliveryOutboundEvent) => publish('delivery.outbound', e);
-export const publishDeliveryProviderFeedback = (e: DeliveryProviderFeedbackEvent) => publish('delivery.provider_feedback', e);
-export const publishDeliveryWebhookIngest = (e: DeliveryWebhookIngestEvent) => publish('delivery.webhook_ingest', e);
-export const publishAsyncStage = (e: AsyncStageEvent) => publish('async.stage', e);
-export const publishAsyncBacklog = (e: AsyncBacklogEvent) => publish('async.backlog', e);
-export const publishAsyncCallback = (e: AsyncCallbackEvent) => publish('async.callback', e);
-export const publishProbeRun = (e: ProbeRunEvent) => publish('probe.run', e);
-export const publishFlagChange = (e: FlagChangeEvent) => publish('flag.change', e);
+export const publishHttpServerRequest = publisher('http.server.request');
+export const publishJobRun = publisher('job.run');
+export const publishQueueSample = publisher('job.queue_sample');
+export const publishJourneyStep = publisher('journey.step');
+export const publishDeliveryOutbound = publisher('delivery.outbound');
+export const publishDeliveryProviderFeedback = publisher('delivery.provider_feedback');
+export const publishDeliveryWebhookIngest = publisher('delivery.webhook_ingest');
+export const publishAsyncStage = publisher('async.stage');
+export const publishAsyncBacklog = publisher('async.backlog');
+export const publishAsyncCallback = publisher('async.callback');
+export const publishProbeRun = publisher('probe.run');
+export const publishFlagChange = publisher('flag.change');
 
 /** Record a deploy marker (Grafana annotations, incident timelines). */
-export const markDeploy = (e: DeployMarkerEvent) => publish('deploy.marker', e);
+export const markDeploy = publisher('deploy.marker');

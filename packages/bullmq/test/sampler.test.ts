@@ -1,0 +1,102 @@
+import { attach, type ParapetHandle } from '@parapet/core';
+import { needs, redisUrl } from '@parapet/vitest-preset/services';
+import { Queue, Worker } from 'bullmq';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bullmq, sampleQueue } from '../src/index.js';
+import { connectionFor, metricValue, obliterate, sleep, uniqueQueue, waitFor } from './helpers.js';
+
+const connection = connectionFor(redisUrl);
+
+describe.skipIf(!(await needs('redis')))('queue gauges (real Redis)', () => {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+
+  /** A queue in a known state: 2 active (held), 3 waiting, 2 delayed, 1 failed, 1 completed. */
+  async function knownState() {
+    const name = uniqueQueue('gauges');
+    const queue = new Queue(name, { connection });
+    cleanup.push(() => obliterate(queue));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const worker = new Worker(
+      name,
+      async (job) => {
+        if (job.name === 'fail') throw new Error('x');
+        if (job.name === 'hold') await held;
+      },
+      { connection, concurrency: 2, autorun: false },
+    );
+    cleanup.push(async () => {
+      release();
+      await worker.close(true);
+    });
+    await queue.add('ok', {});
+    await queue.add('fail', {});
+    await queue.add('hold', {});
+    await queue.add('hold', {});
+    void worker.run();
+    await waitFor('2 held, 1 failed, 1 completed', async () => {
+      const c = await queue.getJobCounts('active', 'failed', 'completed');
+      return c.active === 2 && c.failed === 1 && c.completed === 1;
+    });
+    // Now nothing more can start: the worker's two slots are held.
+    await queue.add('waiting', { n: 1 }, { timestamp: Date.now() - 42_000 } as never);
+    await queue.add('waiting', { n: 2 });
+    await queue.add('waiting', { n: 3 });
+    await queue.add('later', {}, { delay: 60_000 });
+    await queue.add('later', {}, { delay: 60_000 });
+    return { name, queue };
+  }
+
+  it('sampleQueue reports the true counts and the age of the oldest waiting job', async () => {
+    const { name, queue } = await knownState();
+    const truth = await queue.getJobCounts();
+    const sample = await sampleQueue(queue);
+    expect(sample.queue).toBe(name);
+    expect(sample.counts).toMatchObject({ waiting: 3, active: 2, delayed: 2, failed: 1, completed: 1, prioritized: 0, waiting_children: 0 });
+    expect(sample.counts.waiting).toBe(truth.waiting);
+    expect(sample.counts.delayed).toBe(truth.delayed);
+    // The oldest waiting job was back-dated by 42 s.
+    expect(sample.oldestWaitingAgeSeconds).toBeGreaterThanOrEqual(42);
+    expect(sample.oldestWaitingAgeSeconds).toBeLessThan(50);
+  });
+
+  it('publishes the gauges on the interval through attach(), and tracks changes', async () => {
+    const { name, queue } = await knownState();
+    const registry = new Registry();
+    const handle: ParapetHandle = attach({ registry, adapters: [bullmq({ queues: [queue], sampleIntervalMs: 100 })] });
+    cleanup.push(() => handle.detach());
+    const gauge = (state: string) => metricValue(registry, 'parapet_queue_jobs', { queue: name, state });
+    await waitFor('first sample', async () => (await gauge('waiting')) === 3);
+    expect(await gauge('active')).toBe(2);
+    expect(await gauge('delayed')).toBe(2);
+    expect(await gauge('failed')).toBe(1);
+    expect((await metricValue(registry, 'parapet_queue_oldest_waiting_age_seconds', { queue: name }))!).toBeGreaterThanOrEqual(42);
+
+    await queue.drain(); // removes the waiting and delayed jobs
+    await waitFor('drained sample', async () => (await gauge('waiting')) === 0 && (await gauge('delayed')) === 0);
+    expect(await metricValue(registry, 'parapet_queue_oldest_waiting_age_seconds', { queue: name })).toBe(0);
+  });
+
+  it('costs a fixed number of Redis commands per sample, whatever the queue size', async () => {
+    const { queue } = await knownState();
+    await queue.addBulk(Array.from({ length: 500 }, (_, i) => ({ name: 'bulk', data: { i } })));
+    const client = await queue.client;
+    const monitor = await (client as unknown as { monitor(): Promise<NodeJS.EventEmitter & { disconnect(): void }> }).monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((a) => typeof a === 'string' && a.includes(queue.name))) commands.push(String(args[0]).toLowerCase());
+    });
+    await sleep(50);
+    await sampleQueue(queue);
+    await sleep(100);
+    monitor.disconnect();
+    // Top-level commands only (script internals are not shown by MONITOR as separate client calls from us).
+    const topLevel = commands.filter((c) => c === 'evalsha' || c === 'eval' || c === 'hgetall' || c.startsWith('z') || c.startsWith('l'));
+    expect(topLevel.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
+    expect(topLevel.filter((c) => c === 'hgetall')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,22 @@
+import { createMetricsHandler, type MetricsHandlerOptions } from '@parapet/core';
+import type { Request, RequestHandler } from 'express';
+import { toExpressHandler } from './fetch-bridge.js';
+import { NOT_COUNTED, type RouteState } from './layer-patch.js';
+
+/** Leave this request out of Parapet's HTTP metrics (used for the scrape itself). */
+export function excludeFromMetrics(req: Request): void {
+  (req as Request & RouteState)[NOT_COUNTED] = true;
+}
+
+/**
+ * Core's /metrics endpoint for Express: bearer-token auth, refuses to serve in production
+ * without a token unless `public: true`, OpenMetrics by negotiation (exemplars need it). The
+ * scrape is never counted as traffic. Mount it with `app.get('/metrics', metricsHandler())`.
+ */
+export function metricsHandler(options: MetricsHandlerOptions = {}): RequestHandler {
+  const handler = toExpressHandler(createMetricsHandler(options));
+  return (req, res, next) => {
+    excludeFromMetrics(req);
+    return handler(req, res, next);
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Wrap a response body so `done` runs when the last chunk has been read (the response really
+ * ended) or when the reader cancels it (the client went away). Used where there is no Node
+ * response object to watch (Bun, Deno, workers, `app.request()`).
+ */
+export function timedBody(body: ReadableStream<Uint8Array>, done: (aborted: boolean) => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let finished = false;
+  const finish = (aborted: boolean) => {
+    if (finished) return;
+    finished = true;
+    done(aborted);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          controller.close();
+          finish(false);
+        } else {
+          controller.enqueue(chunk.value);
+        }
+      } catch (error) {
+        finish(true);
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      finish(true);
+      return reader.cancel(reason);
+    },
+  });
+}

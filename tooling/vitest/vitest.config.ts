@@ -1,0 +1,3 @@
+import { parapetProject } from './preset.js';
+
+export default parapetProject('vitest-preset', { include: ['*.test.ts'] });
