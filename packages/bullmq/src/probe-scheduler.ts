@@ -66,6 +66,10 @@ export async function startBullmqProbeScheduler(options: BullmqProbeSchedulerOpt
   const longest = Math.max(...options.probes.map((p) => p.timeoutMs));
 
   const queue = new Queue(queueName, base);
+  if (typeof queue.upsertJobScheduler !== 'function') {
+    await queue.close();
+    throw new BullmqOptionsError('startBullmqProbeScheduler(): this bullmq has no job schedulers (queue.upsertJobScheduler); it needs bullmq >= 5.16.');
+  }
   queue.on('error', (error) => safeReport(report, COMPONENT, error));
   const worker = new Worker<unknown, ProbeRunResult>(
     queueName,

@@ -51,7 +51,7 @@ export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQu
     );
   };
 
-  const emit = (jobId: string, outcome: JobOutcome, attempt: number | undefined, reason?: string) => {
+  const record = (jobId: string, outcome: JobOutcome, attempt: number | undefined, reason?: string) => {
     read(jobId)
       .then((fields) => {
         if (!active || !jobRunsObserved()) return;
@@ -69,7 +69,7 @@ export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQu
   };
 
   const completed = ({ jobId }: { jobId: string }) => {
-    if (jobRunsObserved()) emit(jobId, 'completed', undefined);
+    if (jobRunsObserved()) record(jobId, 'completed', undefined);
   };
 
   const failed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
@@ -82,7 +82,7 @@ export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQu
       // Same rule as the worker path: exhausting a retry budget (> 1 attempt) is `discarded`.
       const exhausted = pending.exhaustedAt;
       const outcome: JobOutcome = exhausted !== undefined && exhausted > 1 ? 'discarded' : 'failed';
-      emit(jobId, outcome, exhausted, pending.reason);
+      record(jobId, outcome, exhausted, pending.reason);
     });
   };
 
@@ -92,7 +92,7 @@ export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQu
   };
 
   const stalled = ({ jobId }: { jobId: string }) => {
-    if (jobRunsObserved()) emit(jobId, 'stalled', undefined);
+    if (jobRunsObserved()) record(jobId, 'stalled', undefined);
   };
 
   const listeners: Array<[string, Listener]> = [

@@ -11,11 +11,11 @@ const STATES: ReadonlyArray<readonly [string, QueueState]> = [
 const BULLMQ_STATES = STATES.map(([s]) => s);
 
 /**
- * Read one queue's sample. Redis cost, independent of queue size:
+ * Read one queue's sample. Redis cost, independent of queue size (bullmq 5 and 6):
  * 1. `getJobCounts(...)`: one script call (LLEN / ZCARD per state inside Redis);
- * 2. `getWaiting(0, 0)`: the oldest waiting job. bullmq 6: one script returning id and hash;
- *    bullmq 5: one range script plus one HGETALL. Skipped jobs never cost anything.
- * So 2 commands per queue per sample on bullmq 6, 3 on bullmq 5 (2 when nothing waits).
+ * 2. only when jobs wait: `getRanges(['waiting'], 0, 0, true)`, one script returning the oldest
+ *    waiting job's id, then `getJob(id)`, one HGETALL for its timestamp and delay.
+ * So 1 command per queue per sample when nothing waits, 3 when something does.
  */
 export async function sampleQueue(queue: Queue, now = () => Date.now()): Promise<QueueSampleEvent> {
   const raw = (await queue.getJobCounts(...(BULLMQ_STATES as Parameters<Queue['getJobCounts']>))) as Record<string, number>;
@@ -23,7 +23,9 @@ export async function sampleQueue(queue: Queue, now = () => Date.now()): Promise
   for (const [bullmqState, label] of STATES) counts[label] = Number(raw[bullmqState] ?? 0);
   let oldestWaitingAgeSeconds = 0;
   if ((counts.waiting ?? 0) > 0) {
-    const [oldest] = await queue.getWaiting(0, 0);
+    // Ids only (getWaiting would also ship the job hashes out of the script, then read them again).
+    const [oldestId] = await queue.getRanges(['waiting'], 0, 0, true);
+    const oldest = oldestId ? await queue.getJob(oldestId) : undefined;
     if (oldest) {
       // A delayed job that became ready has waited since its scheduled time, not since it was added.
       oldestWaitingAgeSeconds = Math.max(0, now() - readySince(oldest as JobFields)) / 1000;

@@ -25,7 +25,7 @@ describe.skipIf(!(await needs('redis')))('worker instrumentation (real Redis)', 
     const worker = new Worker(name, processor, { connection, autorun: false });
     workers.push(worker);
     const registry = new Registry();
-    handles.push(attach({ registry, adapters: [bullmq({ workers: [worker], ...options })] }));
+    handles.push(attach({ registry, logger: { warn() {}, error() {} }, adapters: [bullmq({ workers: [worker], ...options })] }));
     void worker.run();
     await worker.waitUntilReady();
     return { name, queue, worker, registry };
@@ -127,6 +127,13 @@ describe.skipIf(!(await needs('redis')))('worker instrumentation (real Redis)', 
     expect(await runs(registry, { queue: name, job: 'circular', outcome: 'failed', attempt: '1' })).toBe(1);
     expect(await runs(registry, { queue: name, job: 'bigint', outcome: 'failed', attempt: '1' })).toBe(1);
     expect(worker.isRunning()).toBe(true);
+  });
+
+  it('counts a failure BullMQ reports without a job (stalled limit + removeOnFail) as _unknown', async () => {
+    const { name, registry, worker } = await setup(async () => undefined);
+    // BullMQ documents this call shape: the job was deleted before the event fired.
+    worker.emit('failed', undefined, new Error('job stalled more than allowable limit'), 'active');
+    expect(await runs(registry, { queue: name, job: '_unknown', outcome: 'failed', attempt: '1' })).toBe(1);
   });
 
   it('stops publishing after detach()', async () => {

@@ -49,7 +49,7 @@ function wrapRequest(original: HandleRequest): HandleRequest {
     const matched = req[ROUTE];
     if (route !== undefined) req[ROUTE] = joinTemplate(prefix ?? '', own);
     else req[PREFIX] = (prefix ?? '') + own;
-    return original.call(this, req, res, function parapetNext(err?: unknown) {
+    return original.call(this, req, res, (err?: unknown) => {
       if (err === undefined || err === null || err === 'route' || err === 'router') {
         // Fell through: this layer did not answer, so its template no longer applies.
         req[PREFIX] = prefix;

@@ -6,6 +6,14 @@ import { loadOtelTraceId, otelTraceId } from './trace.js';
 
 const channel = channelOf('http.server.request');
 
+const START = Symbol('parapet.start');
+const TRACE = Symbol('parapet.traceId');
+
+interface Timing {
+  [START]?: number;
+  [TRACE]?: string | undefined;
+}
+
 /**
  * Express 4/5 middleware: one `http.server.request` event per response, labelled by the full
  * route template. Install it first (`app.use(parapet())`). When Parapet is not attached the
@@ -16,43 +24,46 @@ export function parapet(options?: ParapetExpressOptions): RequestHandler {
   if (traceId === undefined) void loadOtelTraceId();
   const readTraceId = traceId === false ? undefined : (traceId ?? otelTraceId);
 
+  // One listener shared by all responses (no closure per request); per-request values ride on req.
+  // 'close' follows 'finish' on every response, and comes alone when the client went away first.
+  function onClose(this: Response): void {
+    try {
+      const req = this.req as Request & RouteState & Timing;
+      if (req[NOT_COUNTED]) return;
+      const route = req[ROUTE] ?? (req[PREFIX] || undefined);
+      if (metricsPath !== false && route === metricsPath) return;
+      if (skip !== undefined && skip(req)) return;
+      publishHttpServerRequest({
+        method: req.method,
+        route,
+        statusCode: this.statusCode,
+        durationSeconds: (performance.now() - req[START]!) / 1000,
+        aborted: !this.writableFinished,
+        error: req[ERROR],
+        traceId: req[TRACE],
+        framework: 'express',
+      });
+    } catch {
+      // Losing one sample is better than breaking the response.
+    }
+  }
+
   return function parapetMiddleware(req: Request, res: Response, next) {
     if (!channel.hasSubscribers) return next();
     try {
       ensureAppPatched(req.app);
-      const start = performance.now();
-      let trace: string | undefined;
+      const timing = req as Request & Timing;
+      timing[START] = performance.now();
       if (readTraceId !== undefined) {
         try {
-          trace = readTraceId(req);
+          timing[TRACE] = readTraceId(req);
         } catch {
-          trace = undefined;
+          // No exemplar for this request.
         }
       }
-      // 'close' follows 'finish' on every response, and alone when the client went away first.
-      res.once('close', () => {
-        try {
-          const state = req as Request & RouteState;
-          if (state[NOT_COUNTED]) return;
-          const route = state[ROUTE] ?? (state[PREFIX] || undefined);
-          if (metricsPath !== false && route === metricsPath) return;
-          if (skip !== undefined && skip(req)) return;
-          publishHttpServerRequest({
-            method: req.method,
-            route,
-            statusCode: res.statusCode,
-            durationSeconds: (performance.now() - start) / 1000,
-            ...(!res.writableFinished && { aborted: true }),
-            ...(state[ERROR] !== undefined && { error: state[ERROR] }),
-            ...(trace !== undefined && { traceId: trace }),
-            framework: 'express',
-          });
-        } catch {
-          // Losing one sample is better than breaking the response.
-        }
-      });
+      res.on('close', onClose);
     } catch {
-      // Same: the request goes on without instrumentation.
+      // The request goes on without instrumentation.
     }
     next();
   };

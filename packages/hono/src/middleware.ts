@@ -8,16 +8,22 @@ import { loadOtelTraceId, otelTraceId } from './trace.js';
 
 const channel = channelOf('http.server.request');
 
+const PENDING = Symbol('parapet.pending');
+
+interface Pending {
+  [PENDING]?: { c: Context; start: number; trace: string | undefined } | undefined;
+}
+
 /** The Node response @hono/node-server passes as `c.env.outgoing`, when there is one. */
 interface NodeOutgoing {
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
   readonly writableFinished: boolean;
   readonly statusCode: number;
 }
 
 function nodeOutgoing(env: unknown): NodeOutgoing | undefined {
   const out = (env as { outgoing?: Partial<NodeOutgoing> } | undefined)?.outgoing;
-  return out && typeof out.once === 'function' && typeof out.writableFinished === 'boolean' ? (out as NodeOutgoing) : undefined;
+  return out && typeof out.on === 'function' && typeof out.writableFinished === 'boolean' ? (out as NodeOutgoing) : undefined;
 }
 
 /** A thrown HTTPException with a 4xx response is a deliberate answer, not a server error. */
@@ -38,12 +44,14 @@ export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
   const { metricsPath, skip, traceId } = resolveOptions(options);
   if (traceId === undefined) void loadOtelTraceId();
   const readTraceId = traceId === false ? undefined : (traceId ?? otelTraceId);
+  // `app.mount('/metrics', handler)` registers `/metrics/*`.
+  const mountedMetricsPath = metricsPath === false ? undefined : `${metricsPath}/*`;
 
   const record = (c: Context, start: number, statusCode: number, aborted: boolean, trace: string | undefined) => {
     try {
       if (isExcluded(c)) return;
       const route = answeredRoute(c);
-      if (metricsPath !== false && (route === metricsPath || route === `${metricsPath}/*`)) return;
+      if (metricsPath !== false && (route === metricsPath || route === mountedMetricsPath)) return;
       if (skip !== undefined && skip(c)) return;
       const error = serverError(c.error);
       publishHttpServerRequest({
@@ -51,9 +59,9 @@ export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
         route,
         statusCode,
         durationSeconds: (performance.now() - start) / 1000,
-        ...(aborted && { aborted: true }),
-        ...(error !== undefined && { error }),
-        ...(trace !== undefined && { traceId: trace }),
+        aborted,
+        error,
+        traceId: trace,
         framework: 'hono',
       });
     } catch {
@@ -61,24 +69,17 @@ export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
     }
   };
 
-  return async function parapetMiddleware(c, next) {
-    if (!channel.hasSubscribers) return next();
-    const start = performance.now();
-    let trace: string | undefined;
-    let outgoing: NodeOutgoing | undefined;
-    try {
-      trace = readTraceId?.(c);
-      outgoing = nodeOutgoing(c.env);
-      // On Node the response object says when the last byte left, streams included.
-      if (outgoing !== undefined) {
-        const out = outgoing;
-        out.once('close', () => record(c, start, out.statusCode, !out.writableFinished, trace));
-      }
-    } catch {
-      outgoing = undefined;
-    }
+  // One listener shared by all responses (no closure per request); the request rides on the response.
+  function onClose(this: NodeOutgoing & Pending): void {
+    const pending = this[PENDING];
+    if (pending === undefined) return;
+    this[PENDING] = undefined;
+    record(pending.c, pending.start, this.statusCode, !this.writableFinished, pending.trace);
+  }
+
+  /** Without a Node response to watch, the end of the body is the end of the response. */
+  const timeBody = async (c: Context, next: () => Promise<void>, start: number, trace: string | undefined) => {
     await next();
-    if (outgoing !== undefined) return;
     try {
       const res = c.res;
       if (res.body === null) {
@@ -90,5 +91,29 @@ export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
     } catch {
       // The response stands as the handler made it.
     }
+  };
+
+  // Not async: on Node nothing runs after next(), so no extra promise per request.
+  return function parapetMiddleware(c, next) {
+    if (!channel.hasSubscribers) return next();
+    const start = performance.now();
+    let trace: string | undefined;
+    try {
+      trace = readTraceId?.(c);
+    } catch {
+      trace = undefined;
+    }
+    let outgoing: NodeOutgoing | undefined;
+    try {
+      outgoing = nodeOutgoing(c.env);
+    } catch {
+      outgoing = undefined;
+    }
+    if (outgoing === undefined) return timeBody(c, next, start, trace);
+    // On Node the response object says when the last byte left, streams included.
+    const out = outgoing as NodeOutgoing & Pending;
+    out[PENDING] = { c, start, trace };
+    out.on('close', onClose);
+    return next();
   };
 }

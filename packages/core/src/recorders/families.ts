@@ -1,9 +1,10 @@
 import * as m from '../catalog/catalog.js';
-import { attemptBucket, validSeconds } from '../catalog/normalize.js';
+import { validSeconds } from '../catalog/normalize.js';
 import type { EventFamily, EventPayloads } from '../events/types.js';
 import type { HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
 import { httpRecorder } from './http.js';
+import { jobRecorder } from './job.js';
 
 type Recorder<F extends EventFamily> = (event: EventPayloads[F]) => void;
 export type RecorderFactories = { [F in EventFamily]: (rt: MetricsRuntime) => Recorder<F> };
@@ -28,16 +29,7 @@ function observeSeconds(rt: MetricsRuntime, family: string, child: () => Histogr
 export const recorders: RecorderFactories = {
   'http.server.request': httpRecorder,
 
-  'job.run': (rt) => {
-    const runs = rt.counter(m.jobRuns);
-    const duration = rt.histogram(m.jobRunDuration);
-    const wait = rt.histogram(m.jobWaitDuration);
-    return (e) => {
-      runs.labels({ queue: e.queue, job: e.job, outcome: e.outcome, attempt: attemptBucket(e.attempt) }).inc(1);
-      observeSeconds(rt, 'job.run', () => duration.labels({ queue: e.queue, job: e.job, outcome: e.outcome }), e.durationSeconds, e.traceId);
-      observeSeconds(rt, 'job.run', () => wait.labels({ queue: e.queue, job: e.job }), e.waitSeconds, e.traceId);
-    };
-  },
+  'job.run': jobRecorder,
 
   'job.queue_sample': (rt) => {
     const jobs = rt.gauge(m.queueJobs);

@@ -21,7 +21,7 @@ function candidates(metric: string, label: string, selectors: readonly SeriesSel
     if (typeof m === 'string') out.add(m);
     else if (Array.isArray(m)) for (const v of m as readonly string[]) out.add(v);
     else if ('regex' in m) for (const alt of m.regex.split('|')) out.add(alt.replace(/\./g, '0').replace(/[\\^$()[\]*+?{}]/g, ''));
-    else for (const v of [m.not].flat()) out.add(v);
+    else for (const v of [(m as { not: string | readonly string[] }).not].flat()) out.add(v);
   }
   for (const v of closed ?? []) out.add(v);
   out.add('example');

@@ -1,10 +1,10 @@
 import { budgetOf } from './decimal.js';
 import { durationMinutes } from './duration.js';
-import { exampleLabels, expandingNotation, seriesText } from './example-series.js';
 import { humanize, humanizePercentage } from './go-format.js';
 import { alertGroupName, alertName, recordingGroupName } from './names.js';
-import { burnAlert, noDataAlert, sliceLabels } from './rules.js';
+import { alertGroup, burnAlert, noDataAlert, recordingGroup, sliceLabels } from './rules.js';
 import { simulate, type Simulation, type Traffic } from './simulate.js';
+import { inputSeries } from './test-input-series.js';
 import type { WindowProfile } from './spec.js';
 import type { ResolvedSlice } from './validate.js';
 import { workbookWindows } from './windows.js';
@@ -15,6 +15,12 @@ import { generatedHeader, toYaml } from './yaml.js';
  * independent model in simulate.ts, so a wrong rule (window, threshold, guard, ratio) fails.
  */
 type Kind = 'page' | 'ticket' | 'nodata';
+/**
+ * Tests evaluate every 5m: the rules' windows are 5m tiles, so results match a 1m production
+ * cadence at those instants, and a 3-day scenario stays a few seconds long.
+ */
+const STEP = 5;
+const ceilStep = (t: number) => Math.ceil(t / STEP) * STEP;
 interface Check { readonly at: number; readonly kinds: readonly Kind[] }
 interface Scenario { readonly name: string; readonly traffic: Traffic; readonly checks: readonly Check[] }
 
@@ -49,7 +55,7 @@ function lowTraffic(length: number, failing: (m: number) => boolean, slice: Reso
 }
 
 function firstFiring(sim: Simulation, kind: Kind, from: number, until: number): number {
-  for (let t = from; t <= until; t++) if (state(sim, kind, t).firing) return t;
+  for (let t = ceilStep(from); t <= until; t += STEP) if (state(sim, kind, t).firing) return t;
   throw new Error(`generated test: expected ${kind} to fire between minute ${from} and ${until}; the scenario is too weak for this profile`);
 }
 
@@ -62,12 +68,13 @@ function scenarios(slice: ResolvedSlice, profile: WindowProfile): Scenario[] {
   const kinds: Kind[] = slice.alert === 'page' ? ['page', 'ticket', 'nodata'] : ['ticket', 'nodata'];
   const pairs = slice.alert === 'page' ? [...profile.page, ...profile.ticket] : [...profile.ticket];
   const longest = Math.max(...pairs.map((p) => durationMinutes(p.long)));
-  const history = Math.max(...(slice.alert === 'page' ? profile.page : profile.ticket).map((p) => durationMinutes(p.long)));
+  // Enough history for the page windows; ticket windows longer than it are covered by `longest`.
+  const history = Math.max(...profile.page.map((p) => durationMinutes(p.long)));
   const minTicket = Math.min(...profile.ticket.map((p) => p.burnRate));
   const maxPage = Math.max(...profile.page.map((p) => p.burnRate));
   const minPage = Math.min(...profile.page.map((p) => p.burnRate));
   const out: Scenario[] = [];
-  const sim = (traffic: Traffic, until: number) => simulate(slice, profile, traffic, until);
+  const sim = (traffic: Traffic, until: number) => simulate(slice, profile, traffic, until, STEP);
 
   const healthyEnd = longest + 60;
   out.push({ name: 'healthy traffic at half the sustainable burn rate, with history longer than the longest window, stays silent', traffic: burnTraffic(slice, healthyEnd + 1, 0, 0.5, 0.5), checks: [{ at: healthyEnd, kinds }] });
@@ -75,26 +82,30 @@ function scenarios(slice: ResolvedSlice, profile: WindowProfile): Scenario[] {
   if (slice.alert === 'page') {
     const fast = burnTraffic(slice, history + 2 * history, history + 1, 2 * maxPage);
     const t = firstFiring(sim(fast, fast.length - 1), 'page', history + 1, fast.length - 1);
-    out.push({ name: `fast burn (${2 * maxPage}x) pages at minute ${t - history} of the burn`, traffic: { ...fast, ...trim(fast, t + 1) }, checks: [{ at: t - 1, kinds: ['page'] }, { at: t, kinds: ['page'] }] });
+    out.push({ name: `fast burn (${2 * maxPage}x) pages at minute ${t - history} of the burn`, traffic: { ...fast, ...trim(fast, t + 1) }, checks: [{ at: t - STEP, kinds: ['page'] }, { at: t, kinds: ['page'] }] });
   }
   const slow = slice.alert === 'page' ? (minTicket + minPage) / 2 : 2 * minTicket;
   const slowTraffic = burnTraffic(slice, history + longest + 120, history + 1, slow);
-  const tt = firstFiring(sim(slowTraffic, slowTraffic.length - 1), 'ticket', history + 1, slowTraffic.length - 1);
-  out.push({ name: `slow burn (${slow}x) opens a ticket at minute ${tt - history} of the burn and never pages`, traffic: { ...slowTraffic, ...trim(slowTraffic, tt + 1) }, checks: [{ at: tt - 1, kinds: ['ticket'] }, { at: tt, kinds: slice.alert === 'page' ? ['ticket', 'page'] : ['ticket'] }] });
+  const slowSim = sim(slowTraffic, slowTraffic.length - 1);
+  const tt = firstFiring(slowSim, 'ticket', history + 1, slowTraffic.length - 1);
+  for (let t = 0; t <= tt; t += STEP) if (slowSim.page(t).firing) throw new Error(`generated test: slow burn ${slow}x would page at minute ${t}; check the window profile`);
+  out.push({ name: `slow burn (${slow}x) opens a ticket at minute ${tt - history} of the burn and never pages`, traffic: { ...slowTraffic, ...trim(slowTraffic, tt + 1) }, checks: [{ at: tt - STEP, kinds: ['ticket'] }, { at: tt, kinds: slice.alert === 'page' ? ['ticket', 'page'] : ['ticket'] }] });
 
   const fail = history + 1;
-  const quiet = lowTraffic(fail + 121, (m) => m === fail, slice);
-  out.push({ name: 'one failure at 1 event per minute stays silent (minimum-evidence guard)', traffic: quiet, checks: [3, 30, 120].map((d) => ({ at: fail + d, kinds: kinds.filter((k) => k !== 'nodata') })) });
+  const quiet = lowTraffic(ceilStep(fail + 120) + 1, (m) => m === fail, slice);
+  const one = slice.sli.kind === 'freshness' ? 'one stale minute' : 'one failure at 1 event per minute';
+  out.push({ name: `${one} stays silent (minimum-evidence guard)`, traffic: quiet, checks: [0, 30, 120].map((d) => ({ at: ceilStep(fail + d), kinds: kinds.filter((k) => k !== 'nodata') })) });
 
   if (slice.alert === 'page') {
-    const outage = lowTraffic(history + 61, (m) => m > history, slice);
+    const outage = lowTraffic(2 * history + 61, (m) => m > history, slice);
     const t = firstFiring(sim(outage, outage.length - 1), 'page', history + 1, outage.length - 1);
-    out.push({ name: `full outage at 1 event per minute pages at minute ${t - history}`, traffic: { ...outage, ...trim(outage, t + 1) }, checks: [{ at: t - 1, kinds: ['page'] }, { at: t, kinds: ['page'] }] });
+    const what = slice.sli.kind === 'freshness' ? 'stale from then on' : 'full outage at 1 event per minute';
+    out.push({ name: `${what}: pages at minute ${t - history}`, traffic: { ...outage, ...trim(outage, t + 1) }, checks: [{ at: t - STEP, kinds: ['page'] }, { at: t, kinds: ['page'] }] });
   }
 
   const gone = { ...burnTraffic(slice, 61, 0, 0, 0), stale: true };
   const tn = firstFiring(sim(gone, 120), 'nodata', 61, 120);
-  out.push({ name: `total series gone: NoData fires ${tn - 61}m after the last sample`, traffic: gone, checks: [{ at: tn - 1, kinds: ['nodata'] }, { at: tn, kinds }] });
+  out.push({ name: `total series gone: NoData fires ${tn - 61}m after the last sample`, traffic: gone, checks: [{ at: tn - STEP, kinds: ['nodata'] }, { at: tn, kinds }] });
   return out;
 }
 
@@ -105,67 +116,6 @@ function trim(traffic: Traffic, length: number): Partial<Traffic> {
     ...(traffic.total ? { total: traffic.total.slice(0, length), bad: traffic.bad!.slice(0, length) } : {}),
     ...(traffic.staleMinute ? { staleMinute: traffic.staleMinute.slice(0, length) } : {}),
   };
-}
-
-interface InputSeries { series: string; values: string }
-
-function inputSeries(slice: ResolvedSlice, traffic: Traffic): { series: InputSeries[]; groupLabels: Record<string, string> } {
-  const { sli, groupBy } = slice;
-  const cum = (xs: readonly number[]) => {
-    let s = 0;
-    return xs.map((x) => (s += x));
-  };
-  const stale = traffic.stale ? traffic.length : undefined;
-  const pick = (labels: Record<string, string>) => Object.fromEntries(groupBy.map((l) => [l, labels[l]!]));
-  switch (sli.kind) {
-    case 'event-ratio': {
-      const total = traffic.total!;
-      const bad = traffic.bad!;
-      const good = total.map((t, i) => t - bad[i]!);
-      const narrow = sli.bad ?? sli.good!;
-      const narrowIsBad = sli.bad !== undefined;
-      if (narrow.metric !== sli.total.metric) {
-        const a = exampleLabels(sli.total.metric, [sli.total], [], groupBy);
-        const fixed = { metric: narrow.metric, matchers: pick(a) };
-        const b = exampleLabels(narrow.metric, [narrow, fixed], [], groupBy);
-        return {
-          groupLabels: pick(a),
-          series: [
-            { series: seriesText(sli.total.metric, a), values: expandingNotation(cum(total), stale) },
-            { series: seriesText(narrow.metric, b), values: expandingNotation(cum(narrowIsBad ? bad : good), stale) },
-          ],
-        };
-      }
-      const inNarrow = exampleLabels(sli.total.metric, [sli.total, narrow], [], groupBy);
-      const fixed = { metric: sli.total.metric, matchers: pick(inNarrow) };
-      const outside = exampleLabels(sli.total.metric, [sli.total, fixed], [narrow], groupBy);
-      return {
-        groupLabels: pick(inNarrow),
-        series: [
-          { series: seriesText(sli.total.metric, outside), values: expandingNotation(cum(narrowIsBad ? good : bad), stale) },
-          { series: seriesText(sli.total.metric, inNarrow), values: expandingNotation(cum(narrowIsBad ? bad : good), stale) },
-        ],
-      };
-    }
-    case 'latency': {
-      const labels = exampleLabels(sli.metric, [{ metric: sli.metric, matchers: sli.matchers }], [], groupBy);
-      const total = traffic.total!;
-      const fast = total.map((t, i) => t - traffic.bad![i]!);
-      return {
-        groupLabels: pick(labels),
-        series: [
-          { series: seriesText(`${sli.metric}_bucket`, { ...labels, le: String(Number(sli.threshold)) }), values: expandingNotation(cum(fast), stale) },
-          { series: seriesText(`${sli.metric}_count`, labels), values: expandingNotation(cum(total), stale) },
-        ],
-      };
-    }
-    case 'freshness': {
-      const labels = exampleLabels(sli.metric, [{ metric: sli.metric, matchers: sli.matchers }], [], groupBy);
-      const age = (m: number) => (traffic.staleMinute![m] ? sli.maxAgeSeconds + 60 : 0);
-      const values = Array.from({ length: traffic.length }, (_, m) => (sli.gauge === 'age' ? age(m) : m * 60 - age(m)));
-      return { groupLabels: pick(labels), series: [{ series: seriesText(sli.metric, labels), values: expandingNotation(values, stale) }] };
-    }
-  }
 }
 
 function render(template: string, labels: Record<string, string>, value: number, budgetConsumed: number | undefined): string {
@@ -194,10 +144,10 @@ function minutes(t: number): string {
 }
 
 /** The unit-test file for one slice; `ruleFile` is relative to where the test file is written. */
-export function generatePromtoolTest(slice: ResolvedSlice, profile: WindowProfile = workbookWindows, ruleFile = '../rules.yml'): string | undefined {
+export function generatePromtoolTest(slice: ResolvedSlice, profile: WindowProfile = workbookWindows, ruleFile = `${slice.name}.rules.yml`): string | undefined {
   if (slice.alert === 'none') return undefined;
   const tests = scenarios(slice, profile).map((sc) => {
-    const sim = simulate(slice, profile, sc.traffic, sc.traffic.length + 120);
+    const sim = simulate(slice, profile, sc.traffic, sc.traffic.length + 120, STEP);
     const { series, groupLabels } = inputSeries(slice, sc.traffic);
     return {
       name: `${slice.name}: ${sc.name}`,
@@ -214,19 +164,42 @@ export function generatePromtoolTest(slice: ResolvedSlice, profile: WindowProfil
   });
   return generatedHeader('parapet gen prometheus') + toYaml({
     rule_files: [ruleFile],
-    evaluation_interval: '1m',
-    // Recordings before alerts, as a real Prometheus converges to; other slices' groups keep order 0.
+    evaluation_interval: `${STEP}m`,
+    // Recordings before alerts, so an alert sees the recordings of the same instant.
     group_eval_order: [recordingGroupName(slice), alertGroupName(slice)],
     tests,
   });
 }
 
-/** `{ '<slice>.test.yml': content }` for every slice that alerts. */
-export function generatePromtoolTests(slices: readonly ResolvedSlice[], profile: WindowProfile = workbookWindows, ruleFile = '../rules.yml'): Record<string, string> {
+/**
+ * Like generatePromtoolTests, but a slice whose scenarios cannot be built (an unusual window
+ * profile, a matcher no example value satisfies) is reported instead of failing the whole run.
+ */
+export function generatePromtoolTestsLenient(slices: readonly ResolvedSlice[], profile: WindowProfile = workbookWindows): { files: Record<string, string>; skipped: { slice: string; reason: string }[] } {
+  const files: Record<string, string> = {};
+  const skipped: { slice: string; reason: string }[] = [];
+  for (const slice of slices) {
+    try {
+      Object.assign(files, generatePromtoolTests([slice], profile));
+    } catch (error) {
+      skipped.push({ slice: slice.name, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { files, skipped };
+}
+
+/**
+ * Files for a `tests/` folder: per slice, `<slice>.rules.yml` (that slice's groups, rendered
+ * exactly as in rules.yml, so a test evaluates only its own rules) and `<slice>.test.yml`.
+ */
+export function generatePromtoolTests(slices: readonly ResolvedSlice[], profile: WindowProfile = workbookWindows): Record<string, string> {
   const files: Record<string, string> = {};
   for (const slice of slices) {
-    const text = generatePromtoolTest(slice, profile, ruleFile);
-    if (text !== undefined) files[`${slice.name}.test.yml`] = text;
+    const text = generatePromtoolTest(slice, profile, `${slice.name}.rules.yml`);
+    if (text === undefined) continue;
+    const groups = [recordingGroup(slice, profile), alertGroup(slice, profile)!];
+    files[`${slice.name}.rules.yml`] = generatedHeader('parapet gen prometheus') + toYaml({ groups });
+    files[`${slice.name}.test.yml`] = text;
   }
   return files;
 }

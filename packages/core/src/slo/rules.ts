@@ -1,7 +1,7 @@
 import { budgetOf, exactProduct, objectiveRatio } from './decimal.js';
 import { durationMinutes, formatMinutes } from './duration.js';
 import { SERIES, alertGroupName, alertName, recordingGroupName } from './names.js';
-import { badIncreaseExpr, overlap, totalIncreaseExpr } from './sli-exprs.js';
+import { badIncreaseExpr, totalIncreaseExpr } from './sli-exprs.js';
 import type { BurnRatePair, WindowProfile } from './spec.js';
 import type { ResolvedSlice } from './validate.js';
 import { BASE_WINDOW, EVALUATION_INTERVAL, recordedWindows, workbookWindows } from './windows.js';
@@ -46,10 +46,10 @@ export function recordingGroup(slice: ResolvedSlice, profile: WindowProfile = wo
   add(SERIES.badIncrease(BASE_WINDOW), badIncreaseExpr(slice));
   for (const w of recordedWindows(profile, slice.period)) {
     if (w !== BASE_WINDOW) {
-      // Ratio of sums: every window adds up recorded 5m increases. Recorded each minute, each
-      // event is counted `overlap` times, so dividing by it gives event counts.
-      add(SERIES.totalIncrease(w), `sum_over_time(${sel(SERIES.totalIncrease(BASE_WINDOW), slice)}[${w}]) / ${overlap()}`);
-      add(SERIES.badIncrease(w), `sum_over_time(${sel(SERIES.badIncrease(BASE_WINDOW), slice)}[${w}]) / ${overlap()}`);
+      // Ratio of sums: a window is the sum of back-to-back recorded 5m increases, read every 5m
+      // so each event counts once. Never an average of ratios, never a second raw scan.
+      add(SERIES.totalIncrease(w), `sum_over_time(${sel(SERIES.totalIncrease(BASE_WINDOW), slice)}[${w}:${BASE_WINDOW}])`);
+      add(SERIES.badIncrease(w), `sum_over_time(${sel(SERIES.badIncrease(BASE_WINDOW), slice)}[${w}:${BASE_WINDOW}])`);
     }
     // No traffic in the window means no ratio (not NaN, and never a made-up denominator).
     add(SERIES.errorRatio(w), `${sel(SERIES.badIncrease(w), slice)} / (${sel(SERIES.totalIncrease(w), slice)} > 0)`);

@@ -2,7 +2,6 @@ import { budgetOf } from './decimal.js';
 import { durationMinutes } from './duration.js';
 import type { BurnRatePair, WindowProfile } from './spec.js';
 import type { ResolvedSlice } from './validate.js';
-import { OVERLAP } from './windows.js';
 
 /**
  * An independent model of what Prometheus 2.x computes from the generated rules, minute by
@@ -57,7 +56,8 @@ function increase5m(c: readonly number[], length: number, t: number): number | u
   return result * (interval / sampled);
 }
 
-export function simulate(slice: ResolvedSlice, profile: WindowProfile, traffic: Traffic, until: number): Simulation {
+/** Evaluates every `step` minutes (multiples of it), as promtool does with that evaluation_interval. */
+export function simulate(slice: ResolvedSlice, profile: WindowProfile, traffic: Traffic, until: number, step = 5): Simulation {
   const budget = Number(budgetOf(slice.objective));
   const tot5: (number | undefined)[] = [];
   const bad5: (number | undefined)[] = [];
@@ -65,7 +65,10 @@ export function simulate(slice: ResolvedSlice, profile: WindowProfile, traffic: 
   const ct = cumulative(traffic.total ?? []);
   const cb = cumulative(traffic.bad ?? []);
   for (let t = 0; t <= until; t++) {
-    if (freshness) {
+    if (t % step !== 0) {
+      tot5.push(undefined);
+      bad5.push(undefined);
+    } else if (freshness) {
       // Subquery [5m:1m]: points at t-5..t (closed range), each present while the gauge is.
       let total = 0;
       let bad = 0;
@@ -87,12 +90,13 @@ export function simulate(slice: ResolvedSlice, profile: WindowProfile, traffic: 
   const windowSum = (rec: (number | undefined)[], w: string, t: number): number | undefined => {
     const minutes = durationMinutes(w);
     if (minutes === 5) return rec[t];
+    // Subquery [w:5m]: points at multiples of 5m in the closed range [t-w, t] (Prometheus 2.x).
     let sum: number | undefined;
-    for (let s = Math.max(0, t - minutes); s <= t; s++) {
-      const v = rec[s];
+    for (let p = Math.max(0, Math.ceil((t - minutes) / 5) * 5); p <= t; p += 5) {
+      const v = rec[p];
       if (v !== undefined) sum = (sum ?? 0) + v;
     }
-    return sum === undefined ? undefined : sum / OVERLAP;
+    return sum;
   };
   const cache = new Map<string, number | undefined>();
   const memo = (key: string, f: () => number | undefined) => {
@@ -128,9 +132,11 @@ export function simulate(slice: ResolvedSlice, profile: WindowProfile, traffic: 
     page: (t) => (slice.alert === 'page' ? alert(profile.page, t) : { firing: false }),
     ticket: (t) => (slice.alert === 'none' ? { firing: false } : alert(profile.ticket, t)),
     noData: (t) => {
-      if (t < noDataFor) return false;
-      for (let s = t - noDataFor; s <= t; s++) if (tot5[s] !== undefined) return false;
-      return true;
+      // Pending from the first evaluation of an unbroken absent run; fires once `for` has passed.
+      if (t % step !== 0 || tot5[t] !== undefined) return false;
+      let since = t;
+      while (since - step >= 0 && tot5[since - step] === undefined) since -= step;
+      return t - since >= noDataFor;
     },
     burnRate,
     errorRatio,

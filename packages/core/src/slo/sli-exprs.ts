@@ -1,4 +1,3 @@
-import { durationMinutes } from './duration.js';
 import { renderSelector, sumBy } from './promql.js';
 import { SERIES } from './names.js';
 import type { ResolvedSlice } from './validate.js';
@@ -45,7 +44,3 @@ export function badIncreaseExpr(slice: ResolvedSlice): string {
   }
 }
 
-/** How many recorded 5m increases overlap any minute: sums over a window divide by this. */
-export function overlap(): number {
-  return durationMinutes(BASE_WINDOW) / durationMinutes(EVALUATION_INTERVAL);
-}

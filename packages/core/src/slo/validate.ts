@@ -34,8 +34,8 @@ export function validateWindows(profile: WindowProfile): string[] {
       const where = `windows.${severity}[${i}]`;
       for (const key of ['long', 'short'] as const) {
         if (!isDuration(pair[key])) problems.push(`${where}.${key}: "${pair[key]}" is not a duration like 5m, 1h or 3d.`);
-        else if (durationMinutes(pair[key]) < durationMinutes(BASE_WINDOW)) {
-          problems.push(`${where}.${key}: ${pair[key]} is shorter than the ${BASE_WINDOW} base window every window is built from; use ${BASE_WINDOW} or longer.`);
+        else if (durationMinutes(pair[key]) % durationMinutes(BASE_WINDOW) !== 0) {
+          problems.push(`${where}.${key}: ${pair[key]} is not a multiple of ${BASE_WINDOW}; every window is built from ${BASE_WINDOW} increases.`);
         }
       }
       if (isDuration(pair.long) && isDuration(pair.short) && durationMinutes(pair.short) >= durationMinutes(pair.long)) {

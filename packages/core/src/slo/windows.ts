@@ -18,9 +18,11 @@ export const workbookWindows: WindowProfile = Object.freeze({
 
 /** Every 5m increase is recorded once; all longer windows are sums of those recordings. */
 export const BASE_WINDOW = '5m';
-/** Recording groups run every minute: a 5m increase recorded each minute is counted 5 times in a sum. */
+/**
+ * Rule groups run every minute so the 5m window reacts quickly. The math does not depend on it:
+ * longer windows sample the 5m increases every 5m (`[w:5m]`), so each event is counted once.
+ */
 export const EVALUATION_INTERVAL = '1m';
-export const OVERLAP = durationMinutes(BASE_WINDOW) / durationMinutes(EVALUATION_INTERVAL);
 
 /** Windows to record, ascending, always including the base window and the SLO period. */
 export function recordedWindows(profile: WindowProfile, period: SloPeriod): string[] {

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { exited } from './child.js';
+import { waitFor } from './helpers.js';
+
+/** A free loopback port (never 6379: the shared Redis must not be touched). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+
+/** A throwaway redis-server this test owns: start, stop (SIGTERM) and start again on the same port. */
+export class ThrowawayRedis {
+  private process: ChildProcess | undefined;
+  constructor(readonly port: number) {}
+
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await waitFor(`redis-server on ${this.port}`, () => accepts(this.port), 5_000);
+  }
+
+  async stop() {
+    const p = this.process;
+    this.process = undefined;
+    if (!p) return;
+    p.kill('SIGTERM');
+    await exited(p);
+  }
+}

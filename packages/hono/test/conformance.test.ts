@@ -1,0 +1,5 @@
+import { describeConformance, describeOtelSink } from '@parapet/http-conformance';
+import { honoTarget } from './standard-app.js';
+
+describeConformance(honoTarget);
+describeOtelSink(honoTarget);

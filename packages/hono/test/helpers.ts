@@ -1,0 +1,8 @@
+import { subscribe, type HttpServerRequestEvent } from '@parapet/core';
+
+/** Collect published HTTP events until stop() is called. */
+export function collectEvents(): { events: HttpServerRequestEvent[]; stop: () => void } {
+  const events: HttpServerRequestEvent[] = [];
+  const stop = subscribe('http.server.request', (e) => events.push(e));
+  return { events, stop };
+}

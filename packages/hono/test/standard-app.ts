@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
+import type { MetricsHandlerOptions } from '@parapet/core';
+import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TRACE_HEADER, type ConformanceTarget, type RunningApp } from '@parapet/http-conformance';
+import { Hono } from 'hono';
+import { metricsHandler, parapet } from '../src/index.js';
+import { loadOtelTraceId } from '../src/trace.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The conformance suite's standard app (see @parapet/http-conformance app-spec) on Hono. */
+export function buildStandardApp(metrics: MetricsHandlerOptions): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    const traceId = c.req.header(TRACE_HEADER);
+    if (!traceId) return next();
+    const span = trace.wrapSpanContext({ traceId, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    return context.with(trace.setSpan(context.active(), span), next);
+  });
+  app.use(parapet());
+  app.get('/metrics', metricsHandler(metrics));
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
+  app.options('/users/:id', (c) => c.body(null, 204, { allow: 'GET, HEAD, OPTIONS' }));
+  app.post('/users', (c) => c.json({ created: true }, 201));
+  const orgs = new Hono();
+  orgs.get('/users/:id', (c) => c.json({ org: c.req.param('org'), id: c.req.param('id') }));
+  app.route('/orgs/:org', orgs);
+  app.get('/boom', () => {
+    throw new Error('boom');
+  });
+  app.get('/recover', () => {
+    throw new Error('recoverable');
+  });
+  app.get('/stream', () => {
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent > 0) await sleep(STREAM_GAP_MS);
+        controller.enqueue(new TextEncoder().encode(`chunk ${sent}\n`));
+        if (++sent === STREAM_CHUNKS) controller.close();
+      },
+    });
+    return new Response(body, { headers: { 'content-type': 'text/plain' } });
+  });
+  app.get('/slow', async (c) => {
+    await sleep(SLOW_MS);
+    return c.json({ slow: true });
+  });
+  app.notFound((c) => c.text('Not Found', 404));
+  app.onError((err, c) => (err.message === 'recoverable' ? c.text('recovered', 200) : c.text('Internal Server Error', 500)));
+  return app;
+}
+
+export async function listen(app: Hono): Promise<RunningApp> {
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const honoTarget: ConformanceTarget = {
+  name: 'hono',
+  start: (metrics) => listen(buildStandardApp(metrics)),
+  ready: loadOtelTraceId,
+};

@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import { attach, HTTP_DURATION_BUCKETS, type MetricsHandlerOptions, type ParapetHandle } from '@parapet/core';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TEMPLATES, type ConformanceTarget, type RunningApp } from './app-spec.js';
+import { abortedGet, pipelinedGets, rawExchange, statusOf } from './client.js';
+import { installContextManager, TRACE_HEADER } from './context-manager.js';
+import { DURATION, parseExposition, REQUESTS, seriesKey, valuesOf, type Sample } from './exposition.js';
+import { EXPECTED, play, TRAFFIC } from './traffic.js';
+
+const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
+
+export interface Session {
+  app: RunningApp;
+  handle: ParapetHandle;
+  registry: Registry;
+  scrape(accept?: string): Promise<Sample[]>;
+}
+
+/** Attach Parapet to a fresh registry, serve the standard app, and clean both up afterwards. */
+export async function withSession<T>(target: ConformanceTarget, fn: (s: Session) => Promise<T>, metrics: Omit<MetricsHandlerOptions, 'registry'> = { public: true }): Promise<T> {
+  const registry = new Registry();
+  const handle = attach({ registry, families: ['http.server.request'] });
+  const app = await target.start({ registry, ...metrics });
+  const scrape = async (accept?: string) => {
+    const res = await fetch(`${app.url}/metrics`, accept ? { headers: { accept } } : {});
+    expect(res.status).toBe(200);
+    return parseExposition(await res.text());
+  };
+  try {
+    return await fn({ app, handle, registry, scrape });
+  } finally {
+    await app.close();
+    await handle.detach();
+  }
+}
+
+/** Retry an assertion until it holds: responses are counted when the connection side settles. */
+export async function eventually(check: () => Promise<void>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+const histogramCounts = (samples: readonly Sample[]) => valuesOf(samples, `${DURATION}_count`);
+const httpSeriesCount = (samples: readonly Sample[]) => samples.filter((s) => s.name === REQUESTS || s.name === `${DURATION}_bucket`).length;
+const seriesKeys = (samples: readonly Sample[]) => [...valuesOf(samples, REQUESTS).keys()].sort();
+const randomSegment = () => randomBytes(6).toString('base64url');
+const ALLOWED_ROUTES: ReadonlySet<string> = new Set(TEMPLATES);
+
+/** Every HTTP series label is a template of the app or `_unmatched`: nothing from a raw path. */
+function expectOnlyTemplates(samples: readonly Sample[]): void {
+  for (const s of samples) {
+    if (s.name !== REQUESTS && !s.name.startsWith(DURATION)) continue;
+    expect(ALLOWED_ROUTES, `route label ${s.labels.route}`).toContain(s.labels.route);
+  }
+}
+
+/**
+ * The conformance suite. Every HTTP adapter runs it against a real server on 127.0.0.1 and
+ * must leave exactly the same series for the same traffic.
+ */
+export function describeConformance(target: ConformanceTarget): void {
+  describe(`HTTP conformance: ${target.name}`, () => {
+    it('records the shared traffic as exactly the expected series, with matching histogram counts', async () => {
+      await withSession(target, async ({ app, scrape }) => {
+        await play(app.url, TRAFFIC);
+        await eventually(async () => {
+          const samples = await scrape();
+          expect(valuesOf(samples, REQUESTS)).toEqual(EXPECTED);
+          expect(histogramCounts(samples)).toEqual(EXPECTED);
+        });
+        const samples = await scrape();
+        const names = new Set(samples.filter((s) => s.name.startsWith('parapet_http')).map((s) => s.name));
+        expect([...names].sort()).toEqual([`${DURATION}_bucket`, `${DURATION}_count`, `${DURATION}_sum`, REQUESTS]);
+        const buckets = samples.filter((s) => s.name === `${DURATION}_bucket` && s.labels.route === '/health').map((s) => s.labels.le);
+        expect(buckets).toEqual([...HTTP_DURATION_BUCKETS.map(String), '+Inf']);
+        for (const s of samples.filter((x) => x.name === REQUESTS)) {
+          expect(Object.keys(s.labels).sort()).toEqual(['method', 'route', 'status_class', 'status_code']);
+        }
+      });
+    });
+
+    it('times a streaming response to the end of the stream, not to the handler returning', async () => {
+      await withSession(target, async ({ app, scrape }) => {
+        const started = Date.now();
+        const res = await fetch(`${app.url}/stream`);
+        const body = await res.text();
+        expect(body.length).toBeGreaterThan(0);
+        expect(Date.now() - started).toBeGreaterThanOrEqual((STREAM_CHUNKS - 1) * STREAM_GAP_MS - 20);
+        const minSeconds = ((STREAM_CHUNKS - 1) * STREAM_GAP_MS - 20) / 1000;
+        await eventually(async () => {
+          const samples = await scrape();
+          const sum = valuesOf(samples, `${DURATION}_sum`).get('/stream GET 2xx 200');
+          expect(sum).toBeGreaterThanOrEqual(minSeconds);
+          const fast = valuesOf(samples, `${DURATION}_bucket`, (s) => s.labels.le === '0.25').get('/stream GET 2xx 200');
+          expect(fast).toBe(0);
+        });
+      });
+    });
+
+    it('records a client abort as status_class="aborted", status_code="499", once', async () => {
+      await withSession(target, async ({ app, scrape }) => {
+        await abortedGet(app.url, '/slow', 100);
+        await eventually(async () => {
+          expect(valuesOf(await scrape(), REQUESTS).get('/slow GET aborted 499')).toBe(1);
+        });
+        // The handler finishes later; the request must not be counted a second time.
+        await new Promise((r) => setTimeout(r, SLOW_MS));
+        const requests = valuesOf(await scrape(), REQUESTS);
+        expect([...requests.keys()].filter((k) => k.startsWith('/slow'))).toEqual(['/slow GET aborted 499']);
+      });
+    });
+
+    it('serves /metrics with token auth and content negotiation, and never counts the scrape', async () => {
+      await withSession(
+        target,
+        async ({ app }) => {
+          expect((await fetch(`${app.url}/metrics`)).status).toBe(401);
+          expect((await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+          const text = await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer s3cret' } });
+          expect(text.status).toBe(200);
+          expect(text.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+          await text.text();
+          const om = await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer s3cret', accept: OPENMETRICS } });
+          expect(om.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
+          expect(await om.text()).toMatch(/# EOF\s*$/);
+          await play(app.url, [{ method: 'GET', path: '/health' }]);
+          await eventually(async () => {
+            const res = await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer s3cret' } });
+            const requests = valuesOf(parseExposition(await res.text()), REQUESTS);
+            expect(requests).toEqual(new Map([['/health GET 2xx 200', 1]]));
+          });
+        },
+        { tokens: ['s3cret'] },
+      );
+    });
+
+    it('refuses /metrics in production without a token (secure default)', async () => {
+      await withSession(
+        target,
+        async ({ app }) => {
+          const res = await fetch(`${app.url}/metrics`);
+          expect(res.status).toBe(403);
+          expect(await res.text()).toMatch(/PARAPET_METRICS_TOKENS/);
+        },
+        { environment: 'production', tokens: [], logger: { error() {}, warn() {}, info() {}, debug() {} } as never },
+      );
+    });
+
+    it('attaches the active trace id as an exemplar in OpenMetrics only, never as a label', async () => {
+      installContextManager();
+      await target.ready?.();
+      await withSession(target, async ({ app, scrape }) => {
+        const traceId = randomBytes(16).toString('hex');
+        await play(app.url, [{ method: 'GET', path: '/users/42' }], { [TRACE_HEADER]: traceId });
+        await eventually(async () => {
+          const om = await scrape(OPENMETRICS);
+          const withExemplar = om.filter((s) => s.exemplar?.trace_id === traceId);
+          expect(withExemplar.length).toBe(1);
+          expect(withExemplar[0]!.name).toBe(`${DURATION}_bucket`);
+          expect(seriesKey(withExemplar[0]!.labels)).toBe('/users/:id GET 2xx 200');
+        });
+        const text = await fetch(`${app.url}/metrics`).then((r) => r.text());
+        expect(text).not.toContain(traceId);
+        for (const s of await scrape(OPENMETRICS)) expect(Object.values(s.labels)).not.toContain(traceId);
+      });
+    });
+
+    it('survives a 100,000-path cardinality attack without a single new series', { timeout: 60_000 }, async () => {
+      await withSession(target, async ({ app, scrape }) => {
+        await play(app.url, [
+          { method: 'GET', path: '/users/1' },
+          { method: 'GET', path: '/orgs/a/users/1' },
+          { method: 'GET', path: '/first-unmatched' },
+        ]);
+        let before: Sample[] = [];
+        await eventually(async () => {
+          before = await scrape();
+          expect(valuesOf(before, REQUESTS).get('_unmatched GET 4xx 404')).toBe(1);
+        });
+        const paths: string[] = [];
+        let unmatched = 0;
+        for (let i = 0; i < 100_000; i++) {
+          const kind = i % 5;
+          if (kind === 3) paths.push(`/users/${randomSegment()}`);
+          else if (kind === 4) paths.push(`/orgs/${randomSegment()}/users/${randomSegment()}`);
+          else {
+            unmatched++;
+            paths.push(kind === 0 ? `/${randomSegment()}` : kind === 1 ? `/wp-admin/${randomSegment()}.php` : `/users/${randomSegment()}/${randomSegment()}`);
+          }
+        }
+        await pipelinedGets(app.url, paths);
+        await eventually(async () => {
+          const after = await scrape();
+          expect(valuesOf(after, REQUESTS).get('_unmatched GET 4xx 404')).toBe(1 + unmatched);
+          expect(valuesOf(after, REQUESTS).get('/users/:id GET 2xx 200')).toBe(1 + 20_000);
+          expect(httpSeriesCount(after)).toBe(httpSeriesCount(before));
+          expectOnlyTemplates(after);
+        }, 10_000);
+      });
+    });
+
+    it('answers bad input without throwing and without a series carrying any of it', async () => {
+      await withSession(target, async ({ app, scrape }) => {
+        const host = new URL(app.url).host;
+        const round = (tag: string) => [
+          `GET /%E0%A4%ZZ${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET /users/%E0%A4%ZZ${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET /users/%00${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET /${'x'.repeat(8000)}${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET /${'y'.repeat(20000)}${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET /health HTTP/1.0\r\n\r\n`,
+          `GET /nope-${tag} HTTP/1.0\r\n\r\n`,
+          `PURGE /users/${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `MKCOL /${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `FROB${tag.replace(/[^A-Z]/gi, '')} / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `get /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET http://evil.example/${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET //${tag}//../..//x HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET /caf\xe9-${tag} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          `GET /health HTTP/1.1\r\nHost: bad host[]/${tag}\r\nConnection: close\r\n\r\n`,
+        ];
+        const send = async (tag: string) => {
+          for (const bytes of round(tag)) {
+            const answer = await rawExchange(app.url, bytes);
+            // Every request gets an HTTP answer (the server may refuse it, but it answers).
+            expect(statusOf(answer), `answer to ${JSON.stringify(bytes.slice(0, 60))}`).toBeGreaterThanOrEqual(200);
+          }
+        };
+        await send('first');
+        let afterFirst: Sample[] = [];
+        await new Promise((r) => setTimeout(r, 100));
+        afterFirst = await scrape();
+        expectOnlyTemplates(afterFirst);
+        await send(randomSegment());
+        await send(randomSegment());
+        await eventually(async () => {
+          const after = await scrape();
+          expectOnlyTemplates(after);
+          expect(seriesKeys(after)).toEqual(seriesKeys(afterFirst));
+          // Later rounds were counted (so the middleware was really in the path), into the same series.
+          const total = [...valuesOf(after, REQUESTS).values()].reduce((a, b) => a + b, 0);
+          const firstTotal = [...valuesOf(afterFirst, REQUESTS).values()].reduce((a, b) => a + b, 0);
+          expect(total).toBeGreaterThanOrEqual(firstTotal * 3);
+        });
+        const health = await fetch(`${app.url}/health`);
+        expect(health.status).toBe(200);
+      });
+    });
+  });
+}
