@@ -1,64 +1,56 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import express from 'express';
 import client from 'prom-client';
-import { attach, channelOf, createMetricsHandler, publishHttpServerRequest, publishJourneyStep, type ParapetHandle } from '@parapet/core';
+import { attach, channelOf, publishJourneyStep, type ParapetHandle } from '@parapet/core';
+import { metricsHandler, parapet } from '@parapet/express';
 
 /**
- * The reference app, smallest form: a plain node:http server with a route table, recording
- * bounded HTTP and journey signals and serving them at /metrics. The framework adapters
- * (@parapet/express, @parapet/hono) do the route-template part for you.
+ * The reference app: an Express API whose requests and login journey become bounded
+ * reliability signals, served at /metrics. Copy it as a starting point.
  */
-const routes: { method: string; template: string; pattern: RegExp; handle: (match: RegExpExecArray, req: IncomingMessage) => { status: number; body: unknown } }[] = [
-  { method: 'GET', template: '/', pattern: /^\/$/, handle: () => ({ status: 200, body: { hello: 'parapet' } }) },
-  { method: 'GET', template: '/users/:id', pattern: /^\/users\/([^/]+)$/, handle: (m) => ({ status: 200, body: { id: m[1] } }) },
-  {
-    method: 'POST', template: '/login', pattern: /^\/login$/,
-    handle: (_m, req) => {
-      const ok = req.headers['x-password'] === 'correct horse';
-      if (channelOf('journey.step').hasSubscribers) publishJourneyStep({ journey: 'login', outcome: ok ? 'success' : 'failure' });
-      return ok ? { status: 200, body: { ok } } : { status: 401, body: { ok } };
-    },
-  },
-];
+export interface DemoApp { app: express.Express; parapet: ParapetHandle; listen(port: number, host?: string): Promise<Server>; close(): Promise<void> }
 
-export interface DemoApp { server: Server; parapet: ParapetHandle; close(): Promise<void> }
+function usersRouter() {
+  const users = express.Router({ mergeParams: true }) as express.Router;
+  users.get('/:id', (req: express.Request<{ org: string; id: string }>, res) => {
+    res.json({ org: req.params.org, id: req.params.id });
+  });
+  return users;
+}
 
 export function createDemoApp(options: { metricsToken?: string } = {}): DemoApp {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
-  const parapet = attach({ registry });
-  const metrics = createMetricsHandler({ registry, ...(options.metricsToken ? { tokens: [options.metricsToken] } : {}) });
+  const handle = attach({ registry });
 
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/metrics') {
-      const response = await metrics(new Request(url, { method: req.method ?? 'GET', headers: req.headers as Record<string, string> }));
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(await response.text());
-      return;
-    }
-    const started = performance.now();
-    let template: string | undefined;
-    let status = 404;
-    let body: unknown = { error: 'not found' };
-    for (const route of routes) {
-      const match = route.method === req.method ? route.pattern.exec(url.pathname) : null;
-      if (match) {
-        template = route.template;
-        ({ status, body } = route.handle(match, req));
-        break;
-      }
-    }
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-    publishHttpServerRequest({ method: req.method ?? '', route: template, statusCode: status, durationSeconds: (performance.now() - started) / 1000, framework: 'node:http' });
+  const app = express();
+  app.use(parapet());
+  app.get('/metrics', metricsHandler({ registry, ...(options.metricsToken ? { tokens: [options.metricsToken] } : {}) }));
+  app.get('/', (_req, res) => {
+    res.json({ hello: 'parapet' });
+  });
+  app.use('/orgs/:org/users', usersRouter());
+  app.post('/login', (req, res) => {
+    const ok = req.get('x-password') === 'correct horse';
+    if (channelOf('journey.step').hasSubscribers) publishJourneyStep({ journey: 'login', outcome: ok ? 'success' : 'failure' });
+    res.status(ok ? 200 : 401).json({ ok });
+  });
+  app.get('/boom', () => {
+    throw new Error('demo failure');
   });
 
+  let server: Server | undefined;
   return {
-    server,
-    parapet,
+    app,
+    parapet: handle,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve) => {
+        server = app.listen(port, host, () => resolve(server!));
+      });
+    },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await parapet.detach();
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await handle.detach();
     },
   };
 }

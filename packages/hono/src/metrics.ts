@@ -1,14 +1,21 @@
 import { createMetricsHandler, type MetricsHandlerOptions } from '@parapet/core';
 import type { Context, Handler } from 'hono';
 
-const notCounted = new WeakSet<Context>();
+/** Contexts (for the middleware) and their requests (for `instrument()`) left out of the metrics. */
+const notCounted = new WeakSet<object>();
 
 /** Leave this request out of Parapet's HTTP metrics (used for the scrape itself). */
 export function excludeFromMetrics(c: Context): void {
   notCounted.add(c);
+  try {
+    notCounted.add(c.req.raw);
+  } catch {
+    // The context is still excluded.
+  }
 }
 
-export const isExcluded = (c: Context): boolean => notCounted.has(c);
+/** Whether a context (middleware) or a request (`instrument()`) was excluded. */
+export const isExcluded = (x: Context | Request): boolean => notCounted.has(x);
 
 /**
  * Core's /metrics endpoint, mounted as it is (it is a fetch handler already): bearer-token

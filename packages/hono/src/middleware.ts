@@ -1,37 +1,15 @@
-import { channelOf, publishHttpServerRequest } from '@parapet/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { isExcluded } from './metrics.js';
+import { nodeOutgoing, watchClose, type PendingResponse } from './node.js';
 import { resolveOptions, type ParapetHonoOptions } from './options.js';
+import { channel, metricsRoute, publishRequest, traceReader } from './record.js';
 import { answeredRoute } from './route.js';
 import { timedBody } from './timed-body.js';
-import { loadOtelTraceId, otelTraceId } from './trace.js';
 
-const channel = channelOf('http.server.request');
-
-const PENDING = Symbol('parapet.pending');
-
-interface Pending {
-  [PENDING]?: { c: Context; start: number; trace: string | undefined } | undefined;
-}
-
-/** The Node response @hono/node-server passes as `c.env.outgoing`, when there is one. */
-interface NodeOutgoing {
-  on(event: 'close', listener: () => void): unknown;
-  readonly writableFinished: boolean;
-  readonly statusCode: number;
-}
-
-function nodeOutgoing(env: unknown): NodeOutgoing | undefined {
-  const out = (env as { outgoing?: Partial<NodeOutgoing> } | undefined)?.outgoing;
-  return out && typeof out.on === 'function' && typeof out.writableFinished === 'boolean' ? (out as NodeOutgoing) : undefined;
-}
-
-/** A thrown HTTPException with a 4xx response is a deliberate answer, not a server error. */
-function serverError(error: unknown): unknown {
-  if (error === undefined || error === null) return undefined;
-  const e = error as { getResponse?: unknown; status?: unknown };
-  if (typeof e.getResponse === 'function' && typeof e.status === 'number' && e.status < 500) return undefined;
-  return error;
+interface Pending extends PendingResponse {
+  c: Context;
+  start: number;
+  trace: string | undefined;
 }
 
 /**
@@ -39,43 +17,28 @@ function serverError(error: unknown): unknown {
  * route template. Install it first: `app.use(parapet())`. Timing ends when the response body
  * has been sent — for streams, at the end of the stream — or when the client aborts. When
  * Parapet is not attached the cost is one property read. Never throws into the request.
+ *
+ * Any middleware takes @hono/node-server off Hono's synchronous fast path; `instrument(app)`
+ * records the same without one.
  */
 export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
-  const { metricsPath, skip, traceId } = resolveOptions(options);
-  if (traceId === undefined) void loadOtelTraceId();
-  const readTraceId = traceId === false ? undefined : (traceId ?? otelTraceId);
-  // `app.mount('/metrics', handler)` registers `/metrics/*`.
-  const mountedMetricsPath = metricsPath === false ? undefined : `${metricsPath}/*`;
+  const { metricsPath, skip, traceId } = resolveOptions<(c: Context) => boolean, (c: Context) => string | undefined>(options);
+  const readTraceId = traceReader(traceId);
+  const isMetricsRoute = metricsRoute(metricsPath);
 
   const record = (c: Context, start: number, statusCode: number, aborted: boolean, trace: string | undefined) => {
     try {
       if (isExcluded(c)) return;
       const route = answeredRoute(c);
-      if (metricsPath !== false && (route === metricsPath || route === mountedMetricsPath)) return;
+      if (isMetricsRoute(route)) return;
       if (skip !== undefined && skip(c)) return;
-      const error = serverError(c.error);
-      publishHttpServerRequest({
-        method: c.req.method,
-        route,
-        statusCode,
-        durationSeconds: (performance.now() - start) / 1000,
-        aborted,
-        error,
-        traceId: trace,
-        framework: 'hono',
-      });
+      publishRequest(c.req.method, route, statusCode, start, aborted, c.error, trace);
     } catch {
       // Losing one sample is better than breaking the response.
     }
   };
 
-  // One listener shared by all responses (no closure per request); the request rides on the response.
-  function onClose(this: NodeOutgoing & Pending): void {
-    const pending = this[PENDING];
-    if (pending === undefined) return;
-    this[PENDING] = undefined;
-    record(pending.c, pending.start, this.statusCode, !this.writableFinished, pending.trace);
-  }
+  const finish = (p: Pending, statusCode: number, aborted: boolean) => record(p.c, p.start, statusCode, aborted, p.trace);
 
   /** Without a Node response to watch, the end of the body is the end of the response. */
   const timeBody = async (c: Context, next: () => Promise<void>, start: number, trace: string | undefined) => {
@@ -97,23 +60,12 @@ export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
   return function parapetMiddleware(c, next) {
     if (!channel.hasSubscribers) return next();
     const start = performance.now();
-    let trace: string | undefined;
-    try {
-      trace = readTraceId?.(c);
-    } catch {
-      trace = undefined;
-    }
-    let outgoing: NodeOutgoing | undefined;
-    try {
-      outgoing = nodeOutgoing(c.env);
-    } catch {
-      outgoing = undefined;
-    }
+    const trace = readTraceId(c);
+    const outgoing = nodeOutgoing(c.env);
     if (outgoing === undefined) return timeBody(c, next, start, trace);
     // On Node the response object says when the last byte left, streams included.
-    const out = outgoing as NodeOutgoing & Pending;
-    out[PENDING] = { c, start, trace };
-    out.on('close', onClose);
+    const pending: Pending = { finish, c, start, trace };
+    watchClose(outgoing, pending);
     return next();
   };
 }

@@ -4,21 +4,33 @@ import { context, trace, TraceFlags } from '@opentelemetry/api';
 import type { MetricsHandlerOptions } from '@parapet/core';
 import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TRACE_HEADER, type ConformanceTarget, type RunningApp } from '@parapet/http-conformance';
 import { Hono } from 'hono';
-import { metricsHandler, parapet } from '../src/index.js';
+import { instrument, metricsHandler, parapet } from '../src/index.js';
 import { loadOtelTraceId } from '../src/trace.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The conformance suite's standard app (see @parapet/http-conformance app-spec) on Hono. */
-export function buildStandardApp(metrics: MetricsHandlerOptions): Hono {
+/** How Parapet is installed: `app.use(parapet())`, or `instrument(app)` with no middleware at all. */
+export type HonoMode = 'middleware' | 'instrument';
+
+/** Run `fn` with a test span active whose trace id is the request's `x-test-trace-id` header. */
+function withTestSpan<T>(traceId: string | null | undefined, fn: () => T): T {
+  if (!traceId) return fn();
+  const span = trace.wrapSpanContext({ traceId, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+
+/**
+ * The conformance suite's standard app (see @parapet/http-conformance app-spec) on Hono. In
+ * `instrument` mode the app has no middleware (every route stays on Hono's single-handler fast
+ * path); the test span is activated around `app.fetch` instead (see listen()), where HTTP-level
+ * OpenTelemetry instrumentation puts the server span.
+ */
+export function buildStandardApp(metrics: MetricsHandlerOptions, mode: HonoMode = 'middleware'): Hono {
   const app = new Hono();
-  app.use(async (c, next) => {
-    const traceId = c.req.header(TRACE_HEADER);
-    if (!traceId) return next();
-    const span = trace.wrapSpanContext({ traceId, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true });
-    return context.with(trace.setSpan(context.active(), span), next);
-  });
-  app.use(parapet());
+  if (mode === 'middleware') {
+    app.use((c, next) => withTestSpan(c.req.header(TRACE_HEADER), next));
+    app.use(parapet());
+  }
   app.get('/metrics', metricsHandler(metrics));
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
@@ -50,12 +62,13 @@ export function buildStandardApp(metrics: MetricsHandlerOptions): Hono {
   });
   app.notFound((c) => c.text('Not Found', 404));
   app.onError((err, c) => (err.message === 'recoverable' ? c.text('recovered', 200) : c.text('Internal Server Error', 500)));
-  return app;
+  return mode === 'instrument' ? instrument(app) : app;
 }
 
-export async function listen(app: Hono): Promise<RunningApp> {
+export async function listen(app: Hono, mode: HonoMode = 'middleware'): Promise<RunningApp> {
+  const fetch: typeof app.fetch = mode === 'middleware' ? app.fetch : (request, env, ctx) => withTestSpan(request.headers.get(TRACE_HEADER), () => app.fetch(request, env, ctx));
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -71,5 +84,11 @@ export async function listen(app: Hono): Promise<RunningApp> {
 export const honoTarget: ConformanceTarget = {
   name: 'hono',
   start: (metrics) => listen(buildStandardApp(metrics)),
+  ready: loadOtelTraceId,
+};
+
+export const honoInstrumentTarget: ConformanceTarget = {
+  name: 'hono instrument()',
+  start: (metrics) => listen(buildStandardApp(metrics, 'instrument'), 'instrument'),
   ready: loadOtelTraceId,
 };

@@ -1,0 +1,44 @@
+/** The Node response @hono/node-server passes as `env.outgoing`, when there is one. */
+export interface NodeOutgoing {
+  on(event: 'close', listener: () => void): unknown;
+  readonly writableFinished: boolean;
+  readonly statusCode: number;
+}
+
+export function nodeOutgoing(env: unknown): NodeOutgoing | undefined {
+  try {
+    const out = (env as { outgoing?: Partial<NodeOutgoing> } | undefined)?.outgoing;
+    return out && typeof out.on === 'function' && typeof out.writableFinished === 'boolean' ? (out as NodeOutgoing) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request waiting for its Node response to close; `finish` is shared, not a closure per request. */
+export interface PendingResponse {
+  finish(pending: this, statusCode: number, aborted: boolean): void;
+}
+
+const PENDING = Symbol('parapet.pending');
+
+interface Carrier {
+  [PENDING]?: PendingResponse | undefined;
+}
+
+// One listener shared by all responses; the request rides on the response. The key is shared
+// by every Parapet instance, so one response is recorded once however many watch it.
+function onClose(this: NodeOutgoing & Carrier): void {
+  const pending = this[PENDING];
+  if (pending === undefined) return;
+  this[PENDING] = undefined;
+  pending.finish(pending, this.statusCode, !this.writableFinished);
+}
+
+/**
+ * Call `pending.finish` once, when the Node response closes: after its last byte (streams
+ * included) or when the client went away first (`aborted`).
+ */
+export function watchClose(out: NodeOutgoing, pending: PendingResponse): void {
+  (out as NodeOutgoing & Carrier)[PENDING] = pending;
+  out.on('close', onClose);
+}
