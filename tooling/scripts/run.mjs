@@ -3,7 +3,7 @@
 // fetches the pinned pnpm through npx when needed, puts it on PATH for every child process
 // (turbo, publint and friends call `pnpm`), installs the workspace, then runs the task.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,9 +30,21 @@ if (!pnpmOnPath()) {
   env.PATH = `${dirname(bin)}:${env.PATH}`;
 }
 
-function run(args) {
+function run(args, { exitOnFailure = true } = {}) {
   const result = spawnSync('pnpm', args, { cwd: root, stdio: 'inherit', env });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  if (result.status !== 0 && exitOnFailure) process.exit(result.status ?? 1);
+  return result.status ?? 1;
+}
+
+/** One plain closing line, `N passed, N failed[, N skipped]`, from vitest's JSON report. */
+function printSummary(reportFile) {
+  try {
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    const skipped = report.numPendingTests + report.numTodoTests;
+    console.log(`\n${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  } catch {
+    console.log('\n[parapet] vitest wrote no report: the run did not complete.');
+  }
 }
 
 const task = process.argv[2];
@@ -42,7 +54,11 @@ run(['install', ...frozen, '--config.confirmModulesPurge=false']);
 if (task === 'test') {
   // Static checks first (types, package exports), then every vitest project.
   run(['exec', 'turbo', 'run', 'typecheck', 'lint', '--output-logs=errors-only']);
-  run(['exec', 'vitest', 'run', ...process.argv.slice(3)]);
+  const reportFile = join(root, '.parapet-tmp', 'vitest-report.json');
+  rmSync(reportFile, { force: true });
+  const status = run(['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...process.argv.slice(3)], { exitOnFailure: false });
+  printSummary(reportFile);
+  process.exit(status);
 } else if (task === 'demo') {
   run(['--filter', '@parapet/demo', 'start']);
 } else {

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 const rows = await runBench({
   serverScript: fileURLToPath(new URL('./server.ts', import.meta.url)),
   nodeArgs: ['--import', 'tsx', '--conditions', 'parapet-source'],
-  variants: process.env.VARIANTS?.split(',') ?? ['bare', 'no-op middleware', 'parapet', '@hono/prometheus'],
+  variants: process.env.VARIANTS?.split(',') ?? ['bare', 'no-op middleware', 'parapet', 'parapet instrument()', '@hono/prometheus'],
   baseline: 'bare',
   path: '/users/42',
   rounds: Number(process.env.ROUNDS ?? 12),
