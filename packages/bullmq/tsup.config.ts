@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { parapetBuild } from '../../tooling/tsup/preset.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  // Peers and our own core stay external: the host installs them once.
-  external: ['bullmq', 'ioredis', '@parapet/core'],
-});
+export default parapetBuild({ index: 'src/index.ts' });

@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { parapetBuild } from '../../tooling/tsup/preset.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', otel: 'src/sinks/otel.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-});
+export default parapetBuild({ index: 'src/index.ts', otel: 'src/sinks/otel.ts' });

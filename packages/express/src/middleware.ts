@@ -1,8 +1,7 @@
-import { channelOf, publishHttpServerRequest } from '@parapet/core';
+import { channelOf, loadOtelTraceId, otelTraceId, publishHttpServerRequest } from '@parapet/core';
 import type { Request, RequestHandler, Response } from 'express';
 import { ensureAppPatched, ERROR, NOT_COUNTED, PREFIX, ROUTE, type RouteState } from './layer-patch.js';
 import { resolveOptions, type ParapetExpressOptions } from './options.js';
-import { loadOtelTraceId, otelTraceId } from './trace.js';
 
 const channel = channelOf('http.server.request');
 

@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
-import type { MetricsHandlerOptions } from '@parapet/core';
+import { loadOtelTraceId, type MetricsHandlerOptions } from '@parapet/core';
 import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TRACE_HEADER, type ConformanceTarget, type RunningApp } from '@parapet/http-conformance';
 import type express from 'express';
 import type { ErrorRequestHandler, Express } from 'express';
 import { metricsHandler, parapet } from '../src/index.js';
-import { loadOtelTraceId } from '../src/trace.js';
 
 type ExpressModule = typeof express;
 

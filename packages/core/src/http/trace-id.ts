@@ -1,7 +1,8 @@
 /**
  * Trace ids for exemplars, from `@opentelemetry/api` when the host has it. It is an optional
- * peer: loaded once with a guarded dynamic import, so a host without it pays nothing and never
- * sees an error. Until the import settles (one tick after setup) no trace id is read.
+ * peer: loaded once with a guarded dynamic import (never a top-level import), so a host without
+ * it pays nothing and never sees an error. Until the import settles (one tick after an adapter's
+ * setup calls `loadOtelTraceId`) no trace id is read. Shared by the HTTP adapters.
  */
 export type TraceIdReader = () => string | undefined;
 
