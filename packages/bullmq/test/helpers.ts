@@ -55,6 +55,11 @@ export async function seriesOf(registry: Registry, name: string, match: Labels =
   );
 }
 
+/** Job-run series that recorded something: core also keeps completed/failed/discarded siblings at 0 for SLOs. */
+export async function recordedRuns(registry: Registry, match: Labels = {}): Promise<Array<{ labels: Labels; value: number }>> {
+  return (await seriesOf(registry, 'parapet_job_runs_total', match)).filter((s) => s.value > 0);
+}
+
 export async function obliterate(...queues: Queue[]) {
   for (const q of queues) {
     try {

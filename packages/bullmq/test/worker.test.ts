@@ -4,7 +4,7 @@ import { Queue, UnrecoverableError, Worker, type Processor } from 'bullmq';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bullmq } from '../src/index.js';
-import { connectionFor, metricValue, obliterate, seriesOf, uniqueQueue, waitFor } from './helpers.js';
+import { connectionFor, metricValue, obliterate, recordedRuns, uniqueQueue, waitFor } from './helpers.js';
 
 const connection = connectionFor(redisUrl);
 
@@ -65,7 +65,7 @@ describe.skipIf(!(await needs('redis')))('worker instrumentation (real Redis)', 
     await waitFor('discarded', async () => (await runs(registry, { queue: name, job: 'charge', outcome: 'discarded', attempt: '3' })) === 1);
     expect(await runs(registry, { queue: name, job: 'charge', outcome: 'retrying', attempt: '1' })).toBe(1);
     expect(await runs(registry, { queue: name, job: 'charge', outcome: 'retrying', attempt: '2' })).toBe(1);
-    expect(await seriesOf(registry, 'parapet_job_runs_total', { outcome: 'failed' })).toEqual([]);
+    expect(await recordedRuns(registry, { outcome: 'failed' })).toEqual([]);
     // One wait observation per job (its first start), not one per attempt.
     expect(await metricValue(registry, 'parapet_job_wait_duration_seconds_count', { queue: name, job: 'charge' })).toBe(1);
   });
@@ -77,10 +77,10 @@ describe.skipIf(!(await needs('redis')))('worker instrumentation (real Redis)', 
     });
     await queue.add('once', {});
     await queue.add('fatal', {}, { attempts: 5 });
-    await waitFor('two failures', async () => (await seriesOf(registry, 'parapet_job_runs_total', { queue: name, outcome: 'failed' })).length === 2);
+    await waitFor('two failures', async () => (await recordedRuns(registry, { queue: name, outcome: 'failed' })).length === 2);
     expect(await runs(registry, { queue: name, job: 'once', outcome: 'failed', attempt: '1' })).toBe(1);
     expect(await runs(registry, { queue: name, job: 'fatal', outcome: 'failed', attempt: '1' })).toBe(1);
-    expect(await seriesOf(registry, 'parapet_job_runs_total', { outcome: 'retrying' })).toEqual([]);
+    expect(await recordedRuns(registry, { outcome: 'retrying' })).toEqual([]);
   });
 
   it('bounds job names: declared names, _other for the rest, _unnamed for a job without a name', async () => {
@@ -89,8 +89,8 @@ describe.skipIf(!(await needs('redis')))('worker instrumentation (real Redis)', 
     await queue.add('invoice:customer-4711', {});
     await queue.add('', {});
     await queue.add('x'.repeat(10_000), {});
-    await waitFor('4 runs', async () => (await seriesOf(registry, 'parapet_job_runs_total', { queue: name })).reduce((n, s) => n + s.value, 0) === 4);
-    const jobs = (await seriesOf(registry, 'parapet_job_runs_total', { queue: name })).map((s) => [s.labels.job, s.value]);
+    await waitFor('4 runs', async () => (await recordedRuns(registry, { queue: name })).reduce((n, s) => n + s.value, 0) === 4);
+    const jobs = (await recordedRuns(registry, { queue: name })).map((s) => [s.labels.job, s.value]);
     expect(Object.fromEntries(jobs)).toEqual({ invoice: 1, _other: 2, _unnamed: 1 });
     expect(worker.isRunning()).toBe(true);
   });
@@ -103,7 +103,7 @@ describe.skipIf(!(await needs('redis')))('worker instrumentation (real Redis)', 
       },
     });
     await queue.addBulk([{ name: 'report:1', data: {} }, { name: 'report:2', data: {} }, { name: 'explode', data: {} }]);
-    await waitFor('3 runs', async () => (await seriesOf(registry, 'parapet_job_runs_total', { queue: name })).reduce((n, s) => n + s.value, 0) === 3);
+    await waitFor('3 runs', async () => (await recordedRuns(registry, { queue: name })).reduce((n, s) => n + s.value, 0) === 3);
     expect(await runs(registry, { queue: name, job: 'report', outcome: 'completed', attempt: '1' })).toBe(2);
     expect(await runs(registry, { queue: name, job: '_other', outcome: 'completed', attempt: '1' })).toBe(1);
     expect(await metricValue(registry, 'parapet_internal_errors_total', { component: 'bullmq.job_names' })).toBe(1);

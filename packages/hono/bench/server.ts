@@ -9,7 +9,6 @@ import { instrument, metricsHandler, parapet } from '../src/index.js';
 
 /** One benchmark server per variant (see bench/run.ts), serving GET /users/:id. */
 answerCpuQueries();
-process.on('SIGINT', () => process.exit(0));
 const variant = process.argv[2];
 const app = new Hono();
 if (variant === 'parapet') {
@@ -22,10 +21,6 @@ if (variant === 'parapet') {
   const registry = new Registry();
   attach({ registry });
   app.get('/metrics', metricsHandler({ registry, public: true }));
-} else if (variant === 'TMP attach only') {
-  attach({ registry: new Registry() });
-} else if (variant === 'TMP instrument not attached') {
-  // nothing
 } else if (variant === 'no-op middleware') {
   // The floor: what any middleware costs in Hono (it takes node-server off its sync fast path).
   app.use((_c, next) => next());
@@ -39,7 +34,7 @@ if (variant === 'parapet') {
   throw new Error(`unknown variant ${variant}`);
 }
 app.get('/users/:id', (c) => c.json({ hello: 'world', id: c.req.param('id') }));
-if (variant === 'parapet instrument()' || variant === 'TMP instrument not attached') instrument(app);
+if (variant === 'parapet instrument()') instrument(app);
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
   process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`);
 });

@@ -130,8 +130,10 @@ describe('instrument(app): errors', () => {
     const original = console.error;
     console.error = () => {}; // Hono's default handler logs the error
     try {
-      expect((await plain.request('/boom')).status).toBe(500);
-      expect((await handled.request('/boom')).status).toBe(200);
+      const a = await plain.request('/boom');
+      expect([a.status, await a.text()]).toEqual([500, 'Internal Server Error']);
+      const b = await handled.request('/boom');
+      expect([b.status, await b.text()]).toEqual([200, 'ok']);
     } finally {
       console.error = original;
     }

@@ -6,7 +6,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceTarget } from './app-spec.js';
-import { DURATION, parseExposition, REQUESTS, valuesOf } from './exposition.js';
+import { DURATION, expectedZeroSeries, parseExposition, REQUESTS, requestCounts, valuesOf } from './exposition.js';
 import { eventually } from './suite.js';
 import { EXPECTED, play, TRAFFIC } from './traffic.js';
 
@@ -38,7 +38,8 @@ export function describeOtelSink(target: ConformanceTarget): void {
         await play(app.url, TRAFFIC);
         await eventually(async () => {
           const samples = parseExposition(await scrapeExporter(exporter));
-          expect(valuesOf(samples, REQUESTS)).toEqual(EXPECTED);
+          expect(requestCounts(samples)).toEqual(EXPECTED);
+          expect(valuesOf(samples, REQUESTS, (s) => s.value === 0)).toEqual(expectedZeroSeries(EXPECTED));
           expect(valuesOf(samples, `${DURATION}_count`)).toEqual(EXPECTED);
           const health = samples.filter((s) => s.name === `${DURATION}_bucket` && s.labels.route === '/health').map((s) => s.labels.le);
           expect(health.at(-1)).toBe('+Inf');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TEMPLATES, type ConformanceTarget, type RunningApp } from './app-spec.js';
 import { abortedGet, pipelinedGets, rawExchange, statusOf } from './client.js';
 import { installContextManager, TRACE_HEADER } from './context-manager.js';
-import { DURATION, parseExposition, REQUESTS, seriesKey, valuesOf, type Sample } from './exposition.js';
+import { DURATION, expectedZeroSeries, parseExposition, REQUESTS, requestCounts, seriesKey, valuesOf, type Sample } from './exposition.js';
 import { EXPECTED, play, TRAFFIC } from './traffic.js';
 
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
@@ -74,7 +74,8 @@ export function describeConformance(target: ConformanceTarget): void {
         await play(app.url, TRAFFIC);
         await eventually(async () => {
           const samples = await scrape();
-          expect(valuesOf(samples, REQUESTS)).toEqual(EXPECTED);
+          expect(requestCounts(samples)).toEqual(EXPECTED);
+          expect(valuesOf(samples, REQUESTS, (s) => s.value === 0)).toEqual(expectedZeroSeries(EXPECTED));
           expect(histogramCounts(samples)).toEqual(EXPECTED);
         });
         const samples = await scrape();
@@ -110,11 +111,11 @@ export function describeConformance(target: ConformanceTarget): void {
       await withSession(target, async ({ app, scrape }) => {
         await abortedGet(app.url, '/slow', 100);
         await eventually(async () => {
-          expect(valuesOf(await scrape(), REQUESTS).get('/slow GET aborted 499')).toBe(1);
+          expect(requestCounts(await scrape()).get('/slow GET aborted 499')).toBe(1);
         });
         // The handler finishes later; the request must not be counted a second time.
         await new Promise((r) => setTimeout(r, SLOW_MS));
-        const requests = valuesOf(await scrape(), REQUESTS);
+        const requests = requestCounts(await scrape());
         expect([...requests.keys()].filter((k) => k.startsWith('/slow'))).toEqual(['/slow GET aborted 499']);
       });
     });
@@ -135,7 +136,7 @@ export function describeConformance(target: ConformanceTarget): void {
           await play(app.url, [{ method: 'GET', path: '/health' }]);
           await eventually(async () => {
             const res = await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer s3cret' } });
-            const requests = valuesOf(parseExposition(await res.text()), REQUESTS);
+            const requests = requestCounts(parseExposition(await res.text()));
             expect(requests).toEqual(new Map([['/health GET 2xx 200', 1]]));
           });
         },

@@ -20,6 +20,8 @@ export const httpServerRequests = defineMetric({
   help: 'HTTP requests served, by route template, method, status class and code. Aborted requests have status_class="aborted".',
   labels: httpLabels,
   labelValues: httpValues,
+  // A route's first server error must be visible to increase(): 500 exists from the first request.
+  zeroInit: [{ status_class: '5xx', status_code: '500' }],
 });
 export const httpServerRequestDuration = defineMetric({
   name: 'parapet_http_server_request_duration_seconds',
@@ -37,6 +39,7 @@ export const jobRuns = defineMetric({
   help: 'Background job runs by queue, bounded job name, outcome and bucketed attempt number.',
   labels: ['queue', 'job', 'outcome', 'attempt'],
   labelValues: { outcome: JOB_OUTCOMES, attempt: ATTEMPT_BUCKETS },
+  zeroInit: [{ outcome: 'completed', attempt: '1' }, { outcome: 'failed', attempt: '1' }, { outcome: 'discarded', attempt: '1' }],
 });
 export const jobRunDuration = defineMetric({
   name: 'parapet_job_run_duration_seconds',
@@ -74,6 +77,7 @@ export const journeySteps = defineMetric({
   help: 'User journey steps (login, signup, checkout, ...) by outcome.',
   labels: ['journey', 'step', 'outcome'],
   labelValues: { outcome: JOURNEY_OUTCOMES },
+  zeroInit: [{ outcome: 'success' }, { outcome: 'failure' }],
 });
 export const journeyStepDuration = defineMetric({
   name: 'parapet_journey_step_duration_seconds',
@@ -92,6 +96,7 @@ export const deliveryOutbound = defineMetric({
   help: 'Outbound delivery attempts handed to a provider, by outcome.',
   labels: ['integration', 'provider', 'channel', 'outcome', 'fault_plane'],
   labelValues: deliveryValues,
+  zeroInit: [{ outcome: 'provider_accepted', fault_plane: 'none' }, { outcome: 'failed', fault_plane: 'none' }],
 });
 export const deliveryOutboundDuration = defineMetric({
   name: 'parapet_delivery_outbound_duration_seconds',
@@ -107,6 +112,11 @@ export const deliveryProviderFeedback = defineMetric({
   help: 'Provider feedback about earlier deliveries (delivered, bounced, complained, ...).',
   labels: ['integration', 'provider', 'channel', 'outcome', 'failure_class', 'fault_plane'],
   labelValues: deliveryValues,
+  zeroInit: [
+    { outcome: 'delivered', failure_class: 'none', fault_plane: 'none' },
+    { outcome: 'bounced', failure_class: 'none', fault_plane: 'none' },
+    { outcome: 'failed', failure_class: 'none', fault_plane: 'none' },
+  ],
 });
 export const deliveryWebhookIngest = defineMetric({
   name: 'parapet_delivery_webhook_ingest_total',
@@ -185,6 +195,7 @@ export const probeRuns = defineMetric({
   help: 'Synthetic probe runs by outcome. Gives quiet services a steady denominator.',
   labels: ['probe', 'outcome'],
   labelValues: { outcome: PROBE_OUTCOMES },
+  zeroInit: [{ outcome: 'success' }, { outcome: 'failure' }, { outcome: 'timeout' }],
 });
 export const probeRunDuration = defineMetric({
   name: 'parapet_probe_run_duration_seconds',

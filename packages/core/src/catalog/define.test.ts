@@ -51,3 +51,13 @@ describe('defineMetric naming conventions', () => {
     expect(() => defineMetric({ name: '1x', type: 'gauge', help: 'h', labels: [] })).toThrow(/must match/);
   });
 });
+
+describe('defineMetric zeroInit', () => {
+  it('accepts declared labels and closed values, on counters only', () => {
+    expect(() => defineMetric({ name: 'x_total', type: 'counter', help: 'h', labels: ['outcome'], labelValues: { outcome: ['ok', 'bad'] }, zeroInit: [{ outcome: 'bad' }] })).not.toThrow();
+    expect(() => defineMetric({ name: 'x_total', type: 'counter', help: 'h', labels: ['outcome'], zeroInit: [{ result: 'bad' } as never] })).toThrow(/zeroInit names "result", which is not one of its labels/);
+    expect(() => defineMetric({ name: 'x_total', type: 'counter', help: 'h', labels: ['outcome'], labelValues: { outcome: ['ok'] }, zeroInit: [{ outcome: 'bad' }] })).toThrow(/zeroInit value "bad" is not one of the allowed values of "outcome" \(ok\)/);
+    expect(() => defineMetric({ name: 'x', type: 'gauge', help: 'h', labels: ['a'], zeroInit: [{ a: 'b' }] })).toThrow(/only counters take zeroInit/);
+  });
+});
+

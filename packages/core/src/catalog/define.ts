@@ -23,6 +23,13 @@ export interface MetricDefinition<L extends string = string> {
   readonly buckets?: readonly number[];
   /** Maximum distinct label sets before new ones go to the overflow series. */
   readonly maxSeries?: number;
+  /**
+   * Counters only: sibling series to create at 0 whenever a new label set appears, each given
+   * as label overrides (e.g. `{ outcome: 'failure' }`). Prometheus' `increase()` cannot see
+   * the first event of a series that did not exist before, so an SLO's bad-event series must
+   * already exist, at 0, when the first failure happens.
+   */
+  readonly zeroInit?: readonly Partial<Record<L, string>>[];
 }
 
 export const MAX_LABELS = 10;
@@ -87,6 +94,18 @@ export function defineMetric<const L extends string>(def: MetricDefinition<L>): 
   for (const key of Object.keys(def.labelValues ?? {})) {
     if (!seen.has(key)) {
       throw new LabelPolicyError(`Metric "${def.name}": labelValues names "${key}", which is not one of its labels (${def.labels.join(', ')}).`);
+    }
+  }
+  if (def.zeroInit) {
+    if (def.type !== 'counter') fail('only counters take zeroInit (gauges and histograms need no zero series).');
+    for (const overrides of def.zeroInit) {
+      for (const [label, value] of Object.entries(overrides)) {
+        if (!seen.has(label)) throw new LabelPolicyError(`Metric "${def.name}": zeroInit names "${label}", which is not one of its labels.`);
+        const closed = def.labelValues?.[label as L];
+        if (closed && !closed.includes(value as string)) {
+          throw new LabelPolicyError(`Metric "${def.name}": zeroInit value "${String(value)}" is not one of the allowed values of "${label}" (${closed.join(', ')}).`);
+        }
+      }
     }
   }
   if (def.maxSeries !== undefined && !(Number.isInteger(def.maxSeries) && def.maxSeries > 0)) {

@@ -20,6 +20,8 @@ export class BoundedMetric<C> {
     private readonly sink: SinkMetric<C>,
     maxSeries: number | undefined,
     private readonly onOverflow: (def: MetricDefinition) => void,
+    /** How to make a zero-initialized sibling visible (counters: `inc(0)`). */
+    private readonly zero?: (child: C) => void,
   ) {
     this.resolver = new LabelResolver(def);
     this.maxSeries = def.maxSeries ?? maxSeries ?? DEFAULT_MAX_SERIES;
@@ -39,12 +41,29 @@ export class BoundedMetric<C> {
       this.onOverflow(this.def);
       return (this.overflowChild ??= this.sink.child(this.overflowLabels()));
     }
+    const child = this.create(key, values);
+    if (this.def.zeroInit && this.zero) this.zeroSiblings(values);
+    return child;
+  }
+
+  private create(key: string, values: readonly string[]): C {
     const labels: Record<string, string> = {};
     const names = this.resolver.names;
     for (let i = 0; i < names.length; i++) labels[names[i]!] = values[i]!;
     const child = this.sink.child(labels);
     this.series.set(key, child);
     return child;
+  }
+
+  /** Create the declared sibling series at 0 (within the cap; never recursively). */
+  private zeroSiblings(values: readonly string[]): void {
+    const names = this.resolver.names;
+    for (const overrides of this.def.zeroInit!) {
+      const sibling = names.map((name, i) => (overrides as Record<string, string | undefined>)[name] ?? values[i]!);
+      const key = sibling.length === 1 ? sibling[0]! : sibling.join(SEP);
+      if (this.series.has(key) || this.series.size >= this.maxSeries) continue;
+      this.zero!(this.create(key, sibling));
+    }
   }
 
   /** Drop one series (e.g. a queue that no longer exists) so it stops being exposed. */

@@ -33,7 +33,7 @@ export class MetricsRuntime {
   }
 
   counter(def: MetricDefinition): BoundedMetric<CounterChild> {
-    return this.get(def, 'counter', () => this.sink.counter(def));
+    return this.get(def, 'counter', () => this.sink.counter(def), (child: CounterChild) => child.inc(0));
   }
 
   histogram(def: MetricDefinition): BoundedMetric<HistogramChild> {
@@ -60,11 +60,11 @@ export class MetricsRuntime {
     this.metrics.clear();
   }
 
-  private get<C>(def: MetricDefinition, type: MetricDefinition['type'], create: () => unknown): BoundedMetric<C> {
+  private get<C>(def: MetricDefinition, type: MetricDefinition['type'], create: () => unknown, zero?: (child: C) => void): BoundedMetric<C> {
     if (def.type !== type) throw new TypeError(`Metric "${def.name}" is a ${def.type}, not a ${type}.`);
     let metric = this.metrics.get(def.name);
     if (metric === undefined) {
-      metric = new BoundedMetric(def, create() as never, this.maxSeries, (d) => this.onOverflow(d));
+      metric = new BoundedMetric(def, create() as never, this.maxSeries, (d) => this.onOverflow(d), zero as never);
       this.metrics.set(def.name, metric);
     } else if (metric.def !== def) {
       throw new Error(`Two different definitions share the metric name "${def.name}". Metric names must be unique.`);

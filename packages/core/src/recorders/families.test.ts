@@ -3,11 +3,14 @@ import * as p from '../events/publish.js';
 import { find, type Sample } from '../../test/exposition.js';
 import { withParapet } from '../../test/harness.js';
 
-/** Publish, scrape, and return the samples of one metric. */
+/** Zero-initialized counter siblings (asserted on their own below). */
+const isZeroCounter = (s: Sample) => s.name.endsWith('_total') && s.value === 0;
+
+/** Publish, scrape, and return the recorded (non-zero-initialized) samples of one metric. */
 async function record(publish: () => void, name: string): Promise<Sample[]> {
   return withParapet(async ({ scrape }) => {
     publish();
-    return find(await scrape(), name);
+    return find(await scrape(), name).filter((s) => !isZeroCounter(s));
   });
 }
 
@@ -130,10 +133,31 @@ describe('every event family reaches its metrics with the right labels', () => {
     await withParapet(async ({ scrape }) => {
       p.publishHttpServerRequest({ method: 'GET', route: '/x', statusCode: 200, durationSeconds: Number.NaN });
       const samples = await scrape();
-      expect(one(find(samples, 'parapet_http_server_requests_total')).value).toBe(1);
+      expect(one(find(samples, 'parapet_http_server_requests_total', { status_code: '200' })).value).toBe(1);
       expect(find(samples, 'parapet_http_server_request_duration_seconds_count')).toHaveLength(1);
       expect(find(samples, 'parapet_http_server_request_duration_seconds_count')[0]!.value).toBe(0);
       expect(one(find(samples, 'parapet_internal_errors_total', { component: 'http.invalid_duration' })).value).toBe(1);
     }, { logger: { warn() {}, error() {} } });
+  });
+
+  it('creates the zero series SLOs alert on, so increase() sees the first failure', async () => {
+    const zeros = await withParapet(async ({ scrape }) => {
+      p.publishHttpServerRequest({ method: 'GET', route: '/x', statusCode: 200, durationSeconds: 0.01 });
+      p.publishJourneyStep({ journey: 'login', outcome: 'success' });
+      p.publishJobRun({ queue: 'q', job: 'j', outcome: 'completed', attempt: 2 });
+      p.publishProbeRun({ probe: 'home', outcome: 'success', durationSeconds: 0.1 });
+      p.publishDeliveryOutbound({ integration: 'mailer', provider: 'ses', channel: 'email', outcome: 'provider_accepted' });
+      return (await scrape()).filter(isZeroCounter).map((s) => `${s.name}${JSON.stringify(s.labels)}`);
+    });
+    expect(zeros.sort()).toEqual([
+      'parapet_delivery_outbound_total{"integration":"mailer","provider":"ses","channel":"email","outcome":"failed","fault_plane":"none"}',
+      'parapet_http_server_requests_total{"route":"/x","method":"GET","status_class":"5xx","status_code":"500"}',
+      'parapet_job_runs_total{"queue":"q","job":"j","outcome":"completed","attempt":"1"}',
+      'parapet_job_runs_total{"queue":"q","job":"j","outcome":"discarded","attempt":"1"}',
+      'parapet_job_runs_total{"queue":"q","job":"j","outcome":"failed","attempt":"1"}',
+      'parapet_journey_steps_total{"journey":"login","step":"login","outcome":"failure"}',
+      'parapet_probe_runs_total{"probe":"home","outcome":"failure"}',
+      'parapet_probe_runs_total{"probe":"home","outcome":"timeout"}',
+    ]);
   });
 });
