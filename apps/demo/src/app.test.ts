@@ -21,6 +21,7 @@ describe('demo app', () => {
     await fetch(`${base}/login`, { method: 'POST', headers: { 'x-password': 'nope' } });
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toContain('parapet_http_server_requests_total{route="/orgs/:org/users/:id",method="GET",status_class="2xx",status_code="200"} 2');
+    expect(text).toContain('parapet_http_server_requests_total{route="/orgs/:org/users/:id",method="GET",status_class="5xx",status_code="500"} 0');
     expect(text).toContain('parapet_http_server_requests_total{route="_unmatched",method="GET",status_class="4xx",status_code="404"} 50');
     expect(text).toContain('parapet_http_server_requests_total{route="/boom",method="GET",status_class="5xx",status_code="500"} 1');
     expect(text).not.toMatch(/scan-|acme|globex/);
