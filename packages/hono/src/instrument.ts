@@ -34,7 +34,7 @@ const fail = (message: string): never => {
   throw new TypeError(`@parapet/hono: ${message}`);
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Env, Schema and BasePath
+/** Any Env, Schema and BasePath. */
 type AnyHono = Hono<any, any, any>;
 
 /**
