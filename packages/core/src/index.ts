@@ -34,6 +34,7 @@ export { negotiateFormat, PROMETHEUS_TEXT, OPENMETRICS_TEXT, type ExpositionForm
 export { renderRegistry } from './http/exposition.js';
 export { bearerToken, resolveTokens, tokenMatches, type TokenSource } from './http/bearer-auth.js';
 export { loadOtelTraceId, otelTraceId, type TraceIdReader } from './http/trace-id.js';
+export { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from './http/adapter-options.js';
 
 // SLO model, providers and generators
 export * from './slo/index.js';

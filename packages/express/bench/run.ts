@@ -5,7 +5,7 @@ import { formatTable, runBench } from '@parapet/http-conformance/bench';
 const rows = await runBench({
   serverScript: fileURLToPath(new URL('./server.ts', import.meta.url)),
   nodeArgs: ['--import', 'tsx', '--conditions', 'parapet-source'],
-  variants: process.env.VARIANTS?.split(',') ?? ['bare', 'no-op middleware', 'parapet', 'express-prom-bundle'],
+  variants: process.env.VARIANTS?.split(',') ?? ['bare', 'no-op middleware', 'parapet', 'parapet instrument()', 'express-prom-bundle'],
   baseline: 'bare',
   path: '/users/42',
   rounds: Number(process.env.ROUNDS ?? 12),

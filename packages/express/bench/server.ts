@@ -4,7 +4,7 @@ import express from 'express';
 import promBundle from 'express-prom-bundle';
 import { Registry } from 'prom-client';
 import { answerCpuQueries } from '@parapet/http-conformance/bench';
-import { metricsHandler, parapet } from '../src/index.js';
+import { instrument, metricsHandler, parapet } from '../src/index.js';
 
 /** One benchmark server per variant (see bench/run.ts), serving GET /users/:id. */
 answerCpuQueries();
@@ -14,6 +14,11 @@ if (variant === 'parapet') {
   const registry = new Registry();
   attach({ registry });
   app.use(parapet());
+  app.get('/metrics', metricsHandler({ registry, public: true }));
+} else if (variant === 'parapet instrument()') {
+  const registry = new Registry();
+  attach({ registry });
+  instrument(app);
   app.get('/metrics', metricsHandler({ registry, public: true }));
 } else if (variant === 'no-op middleware') {
   // The floor: what one more middleware layer costs in Express.

@@ -1,5 +1,5 @@
 // @parapet/express — Express 4 and 5 wrappers over @parapet/core's event contract and handlers.
-export { parapet } from './middleware.js';
+export { instrument, parapet } from './middleware.js';
 export type { ParapetExpressOptions } from './options.js';
 export { metricsHandler, excludeFromMetrics } from './metrics.js';
 export { toExpressHandler } from './fetch-bridge.js';

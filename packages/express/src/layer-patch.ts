@@ -8,21 +8,35 @@ import { joinTemplate, mountTemplate, routePath, type LayerLike } from './templa
  * pops it when the request falls through (`next()`), so after the response the request holds
  * exactly the template of the route (or mount) that answered, with no mount-path values.
  */
-export const PREFIX = Symbol('parapet.prefix');
-export const ROUTE = Symbol('parapet.route');
-export const ERROR = Symbol('parapet.error');
-export const NOT_COUNTED = Symbol('parapet.notCounted');
+export const STATE = Symbol('parapet.request');
 
-export interface RouteState {
-  [PREFIX]?: string;
-  [ROUTE]?: string;
-  [ERROR]?: unknown;
-  [NOT_COUNTED]?: boolean;
+/**
+ * Everything Parapet tracks for one request, in one object of fixed shape under one symbol:
+ * adding several properties to every `req` would change its hidden class and slow down all of
+ * Express's own property reads on it. Requests without it (Parapet not attached) are skipped.
+ */
+export interface RequestState {
+  start: number;
+  traceId: string | undefined;
+  /** Template of the mounts the request has descended into (`/orgs/:org`). */
+  prefix: string | undefined;
+  /** Full template of the route that matched. */
+  route: string | undefined;
+  error: unknown;
+  notCounted: boolean;
+}
+
+export interface WithState {
+  [STATE]?: RequestState;
+}
+
+export function newRequestState(start: number, traceId: string | undefined): RequestState {
+  return { start, traceId, prefix: undefined, route: undefined, error: undefined, notCounted: false };
 }
 
 type Next = (err?: unknown) => void;
-type HandleRequest = (this: LayerLike, req: RouteState, res: unknown, next: Next) => unknown;
-type HandleError = (this: LayerLike, error: unknown, req: RouteState, res: unknown, next: Next) => unknown;
+type HandleRequest = (this: LayerLike, req: WithState | null, res: unknown, next: Next) => unknown;
+type HandleError = (this: LayerLike, error: unknown, req: WithState | null, res: unknown, next: Next) => unknown;
 
 const PATCHED = Symbol.for('parapet.express.layerPatched');
 
@@ -35,28 +49,30 @@ function clientStatus(error: unknown): number | undefined {
 }
 
 /** Remember the first server-side error that travels through Express for this request. */
-export function recordError(req: RouteState, error: unknown): void {
+export function recordError(state: RequestState, error: unknown): void {
   if (error === undefined || error === null || error === 'route' || error === 'router') return;
-  if (req[ERROR] === undefined && clientStatus(error) === undefined) req[ERROR] = error;
+  if (state.error === undefined && clientStatus(error) === undefined) state.error = error;
 }
 
 function wrapRequest(original: HandleRequest): HandleRequest {
   return function parapetHandleRequest(this: LayerLike, req, res, next) {
+    const state = req?.[STATE];
+    if (state === undefined) return original.call(this, req, res, next);
     const route = this.route;
     const own = route !== undefined ? routePath(route) : mountTemplate(this);
-    if (own === '' || req === null || typeof req !== 'object') return original.call(this, req, res, next);
-    const prefix = req[PREFIX];
-    const matched = req[ROUTE];
-    if (route !== undefined) req[ROUTE] = joinTemplate(prefix ?? '', own);
-    else req[PREFIX] = (prefix ?? '') + own;
+    if (own === '') return original.call(this, req, res, next);
+    const prefix = state.prefix;
+    const matched = state.route;
+    if (route !== undefined) state.route = joinTemplate(prefix ?? '', own);
+    else state.prefix = (prefix ?? '') + own;
     return original.call(this, req, res, (err?: unknown) => {
       if (err === undefined || err === null || err === 'route' || err === 'router') {
         // Fell through: this layer did not answer, so its template no longer applies.
-        req[PREFIX] = prefix;
-        req[ROUTE] = matched;
+        state.prefix = prefix;
+        state.route = matched;
       } else {
         // It threw: keep the template so the error response is labelled where it failed.
-        recordError(req, err);
+        recordError(state, err);
       }
       return next(err);
     });
@@ -65,7 +81,8 @@ function wrapRequest(original: HandleRequest): HandleRequest {
 
 function wrapError(original: HandleError): HandleError {
   return function parapetHandleError(this: LayerLike, error, req, res, next) {
-    if (req !== null && typeof req === 'object') recordError(req, error);
+    const state = req?.[STATE];
+    if (state !== undefined) recordError(state, error);
     return original.call(this, error, req, res, next);
   };
 }

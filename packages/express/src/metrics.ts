@@ -1,11 +1,12 @@
 import { createMetricsHandler, type MetricsHandlerOptions } from '@parapet/core';
 import type { Request, RequestHandler } from 'express';
 import { toExpressHandler } from './fetch-bridge.js';
-import { NOT_COUNTED, type RouteState } from './layer-patch.js';
+import { STATE, type WithState } from './layer-patch.js';
 
 /** Leave this request out of Parapet's HTTP metrics (used for the scrape itself). */
 export function excludeFromMetrics(req: Request): void {
-  (req as Request & RouteState)[NOT_COUNTED] = true;
+  const state = (req as Request & WithState)[STATE];
+  if (state !== undefined) state.notCounted = true;
 }
 
 /**

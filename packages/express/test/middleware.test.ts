@@ -2,7 +2,7 @@ import { attach } from '@parapet/core';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parapet } from '../src/index.js';
+import { instrument, parapet } from '../src/index.js';
 import { collectEvents, requestAll, serving } from './helpers.js';
 
 let stop: (() => void) | undefined;
@@ -74,5 +74,15 @@ describe('parapet() options', () => {
         await handle.detach();
       }
     });
+  });
+});
+
+describe('instrument(app)', () => {
+  it('rejects what is not an Express app, a second call, and bad options', () => {
+    expect(() => instrument({} as never)).toThrow('@parapet/express: instrument(app) expects an Express application (express()), got object.');
+    const app = express();
+    expect(instrument(app)).toBe(app);
+    expect(() => instrument(app)).toThrow('@parapet/express: this app is already instrumented; call instrument(app) once.');
+    expect(() => instrument(express(), { skip: 1 } as never)).toThrow(/skip must be a function \(req\) => boolean/);
   });
 });

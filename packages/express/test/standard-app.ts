@@ -1,24 +1,34 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { loadOtelTraceId, type MetricsHandlerOptions } from '@parapet/core';
 import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TRACE_HEADER, type ConformanceTarget, type RunningApp } from '@parapet/http-conformance';
 import type express from 'express';
 import type { ErrorRequestHandler, Express } from 'express';
-import { metricsHandler, parapet } from '../src/index.js';
+import { instrument, metricsHandler, parapet } from '../src/index.js';
 
 type ExpressModule = typeof express;
 
 /** The conformance suite's standard app (see @parapet/http-conformance app-spec) on Express. */
-export function buildStandardApp(e: ExpressModule, metrics: MetricsHandlerOptions): Express {
+/** Run `fn` inside a span carrying the test's trace id header, as OTel instrumentation would. */
+function withHeaderSpan<T>(header: string | string[] | undefined, fn: () => T): T {
+  if (typeof header !== 'string' || header === '') return fn();
+  const span = trace.wrapSpanContext({ traceId: header, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+
+export type Mode = 'middleware' | 'instrument';
+
+export function buildStandardApp(e: ExpressModule, metrics: MetricsHandlerOptions, mode: Mode = 'middleware'): Express {
   const app = e();
-  app.use((req, _res, next) => {
-    const traceId = req.get(TRACE_HEADER);
-    if (!traceId) return next();
-    const span = trace.wrapSpanContext({ traceId, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true });
-    return context.with(trace.setSpan(context.active(), span), next);
-  });
-  app.use(parapet());
+  if (mode === 'middleware') {
+    // The span starts in app middleware (as @opentelemetry/instrumentation-express would); parapet() runs inside it.
+    app.use((req, _res, next) => withHeaderSpan(req.get(TRACE_HEADER), next));
+    app.use(parapet());
+  } else {
+    // No middleware at all: instrument() reads the trace id as the request enters the app.
+    instrument(app);
+  }
   app.get('/metrics', metricsHandler(metrics));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
@@ -76,9 +86,11 @@ export function buildStandardApp(e: ExpressModule, metrics: MetricsHandlerOption
   return app;
 }
 
-export async function listen(app: ReturnType<ExpressModule>): Promise<RunningApp> {
+export async function listen(app: ReturnType<ExpressModule>, mode: Mode = 'middleware'): Promise<RunningApp> {
+  // In instrument mode the span must already be active when the request enters the app (HTTP-level instrumentation).
+  const listener = mode === 'instrument' ? (req: IncomingMessage, res: ServerResponse) => withHeaderSpan(req.headers[TRACE_HEADER], () => app(req as never, res as never)) : app;
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createServer(listener as never).listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -91,10 +103,10 @@ export async function listen(app: ReturnType<ExpressModule>): Promise<RunningApp
   };
 }
 
-export function expressTarget(name: string, e: ExpressModule): ConformanceTarget {
+export function expressTarget(name: string, e: ExpressModule, mode: Mode = 'middleware'): ConformanceTarget {
   return {
-    name,
-    start: (metrics) => listen(buildStandardApp(e, metrics)),
+    name: mode === 'middleware' ? name : `${name}, instrument()`,
+    start: (metrics) => listen(buildStandardApp(e, metrics, mode), mode),
     ready: loadOtelTraceId,
   };
 }

@@ -1,5 +1,4 @@
-import { channelOf, publishHttpServerRequest } from '@parapet/core';
-import { loadOtelTraceId, otelTraceId } from './trace.js';
+import { channelOf, loadOtelTraceId, otelTraceId, publishHttpServerRequest } from '@parapet/core';
 
 /** Read `channel.hasSubscribers` before doing any per-request work. */
 export const channel = channelOf('http.server.request');

@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
-import type { MetricsHandlerOptions } from '@parapet/core';
+import { loadOtelTraceId, type MetricsHandlerOptions } from '@parapet/core';
 import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TRACE_HEADER, type ConformanceTarget, type RunningApp } from '@parapet/http-conformance';
 import { Hono } from 'hono';
 import { instrument, metricsHandler, parapet } from '../src/index.js';
-import { loadOtelTraceId } from '../src/trace.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

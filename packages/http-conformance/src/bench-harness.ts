@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 
 /**
@@ -54,8 +55,30 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
+/**
+ * With `taskset` and two or more cores, the load generator (this process) runs on core 0 and
+ * every server on core 1, so the two never compete for a core and a round measures the server,
+ * not the scheduler. Without it, both float (and the run says so).
+ */
+function cpuPinning(): { server: string[] } | undefined {
+  if (availableParallelism() < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    return { server: ['taskset', '-c', '1'] };
+  } catch {
+    return undefined;
+  }
+}
+
+let pinning: { server: string[] } | undefined | null = null;
+
 function startServer(options: BenchOptions, variant: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.serverScript, variant], {
+  if (pinning === null) {
+    pinning = cpuPinning();
+    console.log(pinning ? 'CPU pinning: load generator on core 0, servers on core 1' : 'CPU pinning unavailable: load generator and servers share cores (noisier)');
+  }
+  const [command, ...prefix] = [...(pinning?.server ?? []), process.execPath];
+  const child = spawn(command!, [...prefix, ...(options.nodeArgs ?? []), options.serverScript, variant], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
