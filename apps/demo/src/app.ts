@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import client from 'prom-client';
 import { attach, channelOf, publishJourneyStep, type ParapetHandle } from '@parapet/core';
-import { metricsHandler, parapet } from '@parapet/express';
+import { instrument, metricsHandler } from '@parapet/express';
 
 /**
  * The reference app: an Express API whose requests and login journey become bounded
@@ -23,8 +23,8 @@ export function createDemoApp(options: { metricsToken?: string } = {}): DemoApp 
   client.collectDefaultMetrics({ register: registry });
   const handle = attach({ registry });
 
-  const app = express();
-  app.use(parapet());
+  // instrument() records every request without adding a middleware layer (see @parapet/express).
+  const app = instrument(express());
   app.get('/metrics', metricsHandler({ registry, ...(options.metricsToken ? { tokens: [options.metricsToken] } : {}) }));
   app.get('/', (_req, res) => {
     res.json({ hello: 'parapet' });
