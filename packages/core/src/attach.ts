@@ -125,6 +125,12 @@ export function attach(options: AttachOptions = {}): ParapetHandle {
 
   const context: IntegrationContext = { metrics, reportError: (c, e) => metrics.reportError(c, e) };
   const attached: Integration[] = [];
+  /** Free the adapters and the registry for another attach, and unregister the metrics. */
+  const release = () => {
+    for (const a of attached) liveAdapters.delete(a);
+    if (registry) liveRegistries.delete(registry);
+    metrics.close();
+  };
   try {
     for (const adapter of adapters) {
       const teardown = adapter.setup(context);
@@ -135,9 +141,7 @@ export function attach(options: AttachOptions = {}): ParapetHandle {
   } catch (error) {
     // Leave nothing half-attached: undo what was set up, then explain.
     for (const t of teardowns.reverse()) void Promise.resolve().then(t).catch(() => {});
-    for (const a of attached) liveAdapters.delete(a);
-    if (registry) liveRegistries.delete(registry);
-    metrics.close();
+    release();
     const name = adapters[attached.length]?.name ?? 'unknown';
     throw new AttachError(`attach(): adapter "${name}" failed to set up: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
@@ -158,9 +162,7 @@ export function attach(options: AttachOptions = {}): ParapetHandle {
           metrics.reportError('detach', error);
         }
       }
-      for (const a of attached) liveAdapters.delete(a);
-      if (registry) liveRegistries.delete(registry);
-      metrics.close();
+      release();
     },
   };
 }

@@ -2,7 +2,8 @@ import { DEFAULT_MAX_SERIES, OVERFLOW_VALUE, type MetricDefinition } from '../ca
 import { LabelResolver } from './label-values.js';
 import type { CounterChild, GaugeChild, HistogramChild, SinkMetric } from './sink.js';
 
-const SEP = '\u0001';
+/** Map key of one label set (values in declared order). */
+const keyOf = (values: readonly string[]): string => (values.length === 1 ? values[0]! : values.join('\u0001'));
 
 /**
  * One metric with a series cap. Children are created through the sink once per label set and
@@ -34,7 +35,7 @@ export class BoundedMetric<C> {
 
   /** Child for values already bounded and in declared order (see LabelResolver.bound). */
   childFor(values: readonly string[]): C {
-    const key = values.length === 1 ? values[0]! : values.join(SEP);
+    const key = keyOf(values);
     const hit = this.series.get(key);
     if (hit !== undefined) return hit;
     if (this.series.size >= this.maxSeries) {
@@ -60,24 +61,10 @@ export class BoundedMetric<C> {
     const names = this.resolver.names;
     for (const overrides of this.def.zeroInit!) {
       const sibling = names.map((name, i) => (overrides as Record<string, string | undefined>)[name] ?? values[i]!);
-      const key = sibling.length === 1 ? sibling[0]! : sibling.join(SEP);
+      const key = keyOf(sibling);
       if (this.series.has(key) || this.series.size >= this.maxSeries) continue;
       this.zero!(this.create(key, sibling));
     }
-  }
-
-  /** Drop one series (e.g. a queue that no longer exists) so it stops being exposed. */
-  remove(labels: Readonly<Record<string, unknown>>): void {
-    const values = this.resolver.resolve(labels);
-    const key = values.join(SEP);
-    if (!this.series.delete(key)) return;
-    const named: Record<string, string> = {};
-    this.resolver.names.forEach((n, i) => (named[n] = values[i]!));
-    this.sink.remove?.(named);
-  }
-
-  get seriesCount(): number {
-    return this.series.size + (this.overflowChild ? 1 : 0);
   }
 
   private overflowLabels(): Record<string, string> {

@@ -14,8 +14,6 @@ export interface GaugeChild { set(value: number): void }
 export interface SinkMetric<C> {
   /** Create the child for one label set. Called once per series; the child is cached. */
   child(labels: Labels): C;
-  /** Forget a series (used when a caller removes it, e.g. a queue gauge that went away). */
-  remove?(labels: Labels): void;
 }
 
 export interface MetricSink {

@@ -1,7 +1,7 @@
 import * as m from '../catalog/catalog.js';
 import { validSeconds } from '../catalog/normalize.js';
+import { observeSeconds } from './observe.js';
 import type { EventFamily, EventPayloads } from '../events/types.js';
-import type { HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
 import { httpRecorder } from './http.js';
 import { jobRecorder } from './job.js';
@@ -10,17 +10,6 @@ type Recorder<F extends EventFamily> = (event: EventPayloads[F]) => void;
 export type RecorderFactories = { [F in EventFamily]: (rt: MetricsRuntime) => Recorder<F> };
 
 const nowSeconds = () => Date.now() / 1000;
-
-/** Observe only valid durations; a bad one is reported, the event's counters still count. */
-function observeSeconds(rt: MetricsRuntime, family: string, child: () => HistogramChild, value: unknown, traceId?: string) {
-  if (value === undefined) return;
-  const seconds = validSeconds(value);
-  if (seconds === undefined) {
-    rt.reportError(`${family}.invalid_seconds`, new TypeError(`${family}: seconds must be a finite number >= 0, got ${String(value)}`));
-    return;
-  }
-  child().observe(seconds, traceId);
-}
 
 /**
  * Event family → metrics. Each recorder is the only place a family's payload becomes labels,
@@ -49,7 +38,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const labels = { journey: e.journey, step: e.step ?? e.journey, outcome: e.outcome };
       steps.labels(labels).inc(1);
-      observeSeconds(rt, 'journey.step', () => duration.labels(labels), e.durationSeconds, e.traceId);
+      observeSeconds(rt, 'journey.step.invalid_seconds', 'journey.step: durationSeconds', e.durationSeconds, () => duration.labels(labels), e.traceId);
     };
   },
 
@@ -59,7 +48,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const base = { integration: e.integration, provider: e.provider, channel: e.channel, outcome: e.outcome };
       outbound.labels({ ...base, fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'delivery.outbound', () => duration.labels(base), e.durationSeconds, e.traceId);
+      observeSeconds(rt, 'delivery.outbound.invalid_seconds', 'delivery.outbound: durationSeconds', e.durationSeconds, () => duration.labels(base), e.traceId);
     };
   },
 
@@ -80,7 +69,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const where = { integration: e.integration, provider: e.provider, channel: e.channel };
       ingest.labels({ ...where, outcome: e.outcome, fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'delivery.webhook_ingest', () => delay.labels(where), e.delaySeconds);
+      observeSeconds(rt, 'delivery.webhook_ingest.invalid_seconds', 'delivery.webhook_ingest: delaySeconds', e.delaySeconds, () => delay.labels(where));
       last.labels(where).set(nowSeconds());
     };
   },
@@ -91,7 +80,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const base = { integration: e.integration, provider: e.provider, queue: e.queue, pipeline_stage: e.stage, outcome: e.outcome };
       stages.labels({ ...base, retry_state: e.retryState ?? 'first_attempt', fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'async.stage', () => duration.labels(base), e.durationSeconds, e.traceId);
+      observeSeconds(rt, 'async.stage.invalid_seconds', 'async.stage: durationSeconds', e.durationSeconds, () => duration.labels(base), e.traceId);
     };
   },
 
@@ -113,7 +102,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const where = { integration: e.integration, provider: e.provider, queue: e.queue, pipeline_stage: e.stage };
       callbacks.labels({ ...where, outcome: e.outcome }).inc(1);
-      observeSeconds(rt, 'async.callback', () => delay.labels(where), e.delaySeconds);
+      observeSeconds(rt, 'async.callback.invalid_seconds', 'async.callback: delaySeconds', e.delaySeconds, () => delay.labels(where));
       if (e.outcome === 'succeeded') lastSuccess.labels(where).set(nowSeconds());
     };
   },
@@ -124,7 +113,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const labels = { probe: e.probe, outcome: e.outcome };
       runs.labels(labels).inc(1);
-      observeSeconds(rt, 'probe.run', () => duration.labels(labels), e.durationSeconds);
+      observeSeconds(rt, 'probe.run.invalid_seconds', 'probe.run: durationSeconds', e.durationSeconds, () => duration.labels(labels));
     };
   },
 

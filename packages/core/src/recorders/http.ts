@@ -1,9 +1,10 @@
 import { httpServerRequestDuration, httpServerRequests } from '../catalog/catalog.js';
-import { normalizeMethod, routeLabel, statusClass, statusCodeLabel, validSeconds } from '../catalog/normalize.js';
+import { normalizeMethod, routeLabel, statusClass, statusCodeLabel } from '../catalog/normalize.js';
 import { HTTP_METHODS } from '../catalog/values.js';
 import type { HttpServerRequestEvent } from '../events/types.js';
 import type { CounterChild, HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
+import { observeSeconds } from './observe.js';
 
 interface Children { requests: CounterChild; duration: HistogramChild }
 
@@ -57,11 +58,8 @@ export function httpRecorder(rt: MetricsRuntime) {
       perRoute.set(key, children);
     }
     children.requests.inc(1);
-    const seconds = validSeconds(event.durationSeconds);
-    if (seconds === undefined) {
-      rt.reportError('http.invalid_duration', new TypeError(`durationSeconds must be a finite number >= 0, got ${String(event.durationSeconds)}`));
-      return;
-    }
-    children.duration.observe(seconds, event.traceId);
+    const duration = children.duration;
+    // Required field: a missing duration is bad input, reported like an invalid one.
+    observeSeconds(rt, 'http.invalid_duration', 'durationSeconds', event.durationSeconds ?? Number.NaN, () => duration, event.traceId);
   };
 }

@@ -1,9 +1,12 @@
 import { jobRunDuration, jobRuns, jobWaitDuration } from '../catalog/catalog.js';
-import { attemptBucket, validSeconds } from '../catalog/normalize.js';
+import { attemptBucket } from '../catalog/normalize.js';
 import { ATTEMPT_BUCKETS, JOB_OUTCOMES } from '../catalog/values.js';
 import type { JobRunEvent } from '../events/types.js';
 import type { CounterChild, HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
+import { observeSeconds } from './observe.js';
+
+const COMPONENT = 'job.run.invalid_seconds';
 
 const OUTCOME_INDEX = new Map<string, number>(JOB_OUTCOMES.map((o, i) => [o, i]));
 const ATTEMPT_INDEX = new Map<string, number>(ATTEMPT_BUCKETS.map((a, i) => [a, i]));
@@ -47,15 +50,9 @@ export function jobRecorder(rt: MetricsRuntime) {
     const slot = outcome * ATTEMPT_BUCKETS.length + ATTEMPT_INDEX.get(attempt)!;
     const counter = (children.runs[slot] ??= runs.labels({ queue: e.queue, job: e.job, outcome: e.outcome, attempt }));
     counter.inc(1);
-    if (e.durationSeconds !== undefined) {
-      const seconds = validSeconds(e.durationSeconds);
-      if (seconds === undefined) rt.reportError('job.run.invalid_seconds', new TypeError(`job.run: durationSeconds must be a finite number >= 0, got ${String(e.durationSeconds)}`));
-      else (children.durations[outcome] ??= duration.labels({ queue: e.queue, job: e.job, outcome: e.outcome })).observe(seconds, e.traceId);
-    }
-    if (e.waitSeconds !== undefined) {
-      const seconds = validSeconds(e.waitSeconds);
-      if (seconds === undefined) rt.reportError('job.run.invalid_seconds', new TypeError(`job.run: waitSeconds must be a finite number >= 0, got ${String(e.waitSeconds)}`));
-      else (children.wait ??= wait.labels({ queue: e.queue, job: e.job })).observe(seconds, e.traceId);
-    }
+    observeSeconds(rt, COMPONENT, 'job.run: durationSeconds', e.durationSeconds,
+      () => (children.durations[outcome] ??= duration.labels({ queue: e.queue, job: e.job, outcome: e.outcome })), e.traceId);
+    observeSeconds(rt, COMPONENT, 'job.run: waitSeconds', e.waitSeconds,
+      () => (children.wait ??= wait.labels({ queue: e.queue, job: e.job })), e.traceId);
   };
 }

@@ -80,16 +80,6 @@ class PromSinkMetric<C extends { labels: Labels }> implements SinkMetric<C> {
     this.cells.add(cell);
     return cell;
   }
-  remove(labels: Labels): void {
-    for (const cell of this.cells) {
-      if (sameLabels(cell.labels, labels)) this.cells.delete(cell);
-    }
-  }
-}
-
-function sameLabels(a: Labels, b: Labels): boolean {
-  for (const key of Object.keys(a)) if (a[key] !== b[key]) return false;
-  return Object.keys(a).length === Object.keys(b).length;
 }
 
 export class PromClientSink implements MetricSink {
@@ -102,14 +92,17 @@ export class PromClientSink implements MetricSink {
   }
 
   counter(def: MetricDefinition): SinkMetric<CounterChild> {
-    const metric = new PromSinkMetric((labels) => new CounterCell(labels));
-    this.register(def, 'counter', () => [...metric.cells].map((c) => ({ labels: { ...c.labels }, value: c.value })), () => metric.cells.clear());
-    return metric;
+    return this.scalar(def, 'counter', (labels) => new CounterCell(labels));
   }
 
   gauge(def: MetricDefinition): SinkMetric<GaugeChild> {
-    const metric = new PromSinkMetric((labels) => new GaugeCell(labels));
-    this.register(def, 'gauge', () => [...metric.cells].map((c) => ({ labels: { ...c.labels }, value: c.value })), () => metric.cells.clear());
+    return this.scalar(def, 'gauge', (labels) => new GaugeCell(labels));
+  }
+
+  /** Counters and gauges: one value per series. */
+  private scalar<C extends { labels: Labels; value: number }>(def: MetricDefinition, type: 'counter' | 'gauge', make: (labels: Labels) => C): PromSinkMetric<C> {
+    const metric = new PromSinkMetric(make);
+    this.register(def, type, metric, () => [...metric.cells].map((c) => ({ labels: { ...c.labels }, value: c.value })));
     return metric;
   }
 
@@ -136,7 +129,7 @@ export class PromClientSink implements MetricSink {
       }
       return values;
     };
-    this.register(def, 'histogram', collect, () => metric.cells.clear());
+    this.register(def, 'histogram', metric, collect);
     return metric;
   }
 
@@ -145,7 +138,7 @@ export class PromClientSink implements MetricSink {
     this.registered.length = 0;
   }
 
-  private register(def: MetricDefinition, type: Collector['type'], values: () => PromValue[], reset: () => void): void {
+  private register(def: MetricDefinition, type: Collector['type'], metric: PromSinkMetric<{ labels: Labels }>, values: () => PromValue[]): void {
     if (this.registry.getSingleMetric(def.name)) {
       throw new Error(
         `prom-client registry already has a metric named "${def.name}". Parapet is probably attached twice to the same ` +
@@ -160,7 +153,7 @@ export class PromClientSink implements MetricSink {
       async get() {
         return { name: this.name, help: def.help, type, aggregator: this.aggregator, values: values() };
       },
-      reset,
+      reset: () => metric.cells.clear(),
     };
     this.registry.registerMetric(collector as unknown as client.Metric);
     this.registered.push(def.name);
