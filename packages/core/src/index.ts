@@ -33,7 +33,7 @@ export { createMetricsHandler, type MetricsHandlerOptions, type FetchHandler } f
 export { negotiateFormat, PROMETHEUS_TEXT, OPENMETRICS_TEXT, type ExpositionFormat } from './http/negotiate.js';
 export { renderRegistry } from './http/exposition.js';
 export { bearerToken, resolveTokens, tokenMatches, type TokenSource } from './http/bearer-auth.js';
-export { loadOtelTraceId, otelTraceId, type TraceIdReader } from './http/trace-id.js';
+export { loadOtelTraceId, otelTraceId, traceIdReader, type TraceIdReader } from './http/trace-id.js';
 export { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from './http/adapter-options.js';
 
 // SLO model, providers and generators

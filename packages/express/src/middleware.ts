@@ -1,4 +1,4 @@
-import { channelOf, loadOtelTraceId, otelTraceId, publishHttpServerRequest } from '@parapet/core';
+import { channelOf, publishHttpServerRequest, traceIdReader } from '@parapet/core';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { ensureAppPatched, newRequestState, STATE, type WithState } from './layer-patch.js';
 import { resolveOptions, type ParapetExpressOptions } from './options.js';
@@ -12,8 +12,7 @@ const channel = channelOf('http.server.request');
  */
 function requestTracker(options: ParapetExpressOptions | undefined): (req: Request, res: Response, app?: unknown) => void {
   const { metricsPath, skip, traceId } = resolveOptions(options);
-  if (traceId === undefined) void loadOtelTraceId();
-  const readTraceId = traceId === false ? undefined : (traceId ?? otelTraceId);
+  const readTraceId = traceIdReader(traceId);
 
   // One listener shared by all responses (no closure per request); per-request values ride on req.
   function onClose(this: Response): void {
@@ -44,15 +43,7 @@ function requestTracker(options: ParapetExpressOptions | undefined): (req: Reque
     if (!channel.hasSubscribers || (req as Request & WithState)[STATE] !== undefined) return;
     try {
       ensureAppPatched(app ?? req.app);
-      let id: string | undefined;
-      if (readTraceId !== undefined) {
-        try {
-          id = readTraceId(req);
-        } catch {
-          // No exemplar for this request.
-        }
-      }
-      (req as Request & WithState)[STATE] = newRequestState(performance.now(), id);
+      (req as Request & WithState)[STATE] = newRequestState(performance.now(), readTraceId(req));
       res.on('close', onClose);
     } catch {
       // The request goes on without instrumentation.

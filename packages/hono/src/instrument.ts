@@ -4,9 +4,10 @@ import type { H, RouterRoute } from 'hono/types';
 import { isExcluded } from './metrics.js';
 import { nodeOutgoing, watchClose, type PendingResponse } from './node.js';
 import { INSTRUMENT, resolveOptions, type ParapetInstrumentOptions } from './options.js';
-import { channel, metricsRoute, publishRequest, traceReader } from './record.js';
+import { traceIdReader } from '@parapet/core';
+import { channel, metricsRoute, publishRequest } from './record.js';
 import { matchedRoute } from './route.js';
-import { timedBody } from './timed-body.js';
+import { timeResponse } from './timed-body.js';
 
 type Match = Result<[H, RouterRoute]>;
 type Fetch = (request: Request, env?: unknown, executionCtx?: unknown) => Response | Promise<Response>;
@@ -57,7 +58,7 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
   }
   if (INSTRUMENTED.has(target)) return fail('this app is already instrumented; call instrument(app) once.');
   const { metricsPath, skip, traceId } = resolveOptions<NonNullable<ParapetInstrumentOptions['skip']>, (request: Request) => string | undefined>(options, INSTRUMENT);
-  const readTraceId = traceReader(traceId);
+  const readTraceId = traceIdReader(traceId);
   const isMetricsRoute = metricsRoute(metricsPath);
 
   // Errors reach the app's error handler (Hono's default or app.onError's) with the request.
@@ -109,23 +110,23 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
 
   const finish = (p: Pending, statusCode: number, aborted: boolean) => record(p.request, p.route, p.start, statusCode, aborted, p.trace);
 
-  /** Without a Node response to watch, the end of the body is the end of the response. */
-  const timeResponse = (res: Response, request: Request, route: string | undefined, start: number, trace: string | undefined): Response => {
-    try {
-      if (res.body === null) {
-        record(request, route, start, res.status, false, trace);
-        return res;
-      }
-      const status = res.status;
-      return new Response(
-        timedBody(res.body, (aborted) => record(request, route, start, status, aborted, trace)),
-        res,
-      );
-    } catch {
-      return res; // The response stands as the handler made it.
-    }
+  /** The route of the request leaving app.fetch, restoring the outer request's match (nested fetch). */
+  const takeRoute = (outer: typeof match): string | undefined => {
+    const taken = match;
+    match = outer;
+    return taken === WAITING || taken === undefined ? undefined : matchedRoute(taken);
   };
-
+  /** On Node the response object says when the last byte left, streams included. */
+  const watchNode = (env: unknown, request: Request, route: string | undefined, start: number, trace: string | undefined): boolean => {
+    const outgoing = nodeOutgoing(env);
+    if (outgoing === undefined) return false;
+    const pending: Pending = { finish, request, route, start, trace };
+    watchClose(outgoing, pending);
+    return true;
+  };
+  /** Without a Node response to watch, the end of the body is the end of the response. */
+  const timed = (res: Response, request: Request, route: string | undefined, start: number, trace: string | undefined) =>
+    timeResponse(res, (status, aborted) => record(request, route, start, status, aborted, trace));
   const fetch = target.fetch;
   target.fetch = (request, env, executionCtx) => {
     if (!channel.hasSubscribers) return fetch(request, env, executionCtx);
@@ -134,37 +135,22 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
     const outer = match; // a handler may call app.fetch() itself
     match = WAITING;
     let res: Response | Promise<Response>;
-    let route: string | undefined;
     try {
       res = fetch(request, env, executionCtx);
     } catch (error) {
       // Only a non-Error throw gets here (Hono hands Errors to the error handler).
-      route = match === WAITING || match === undefined ? undefined : matchedRoute(match);
-      match = outer;
+      const route = takeRoute(outer);
       if (!isMetricsRoute(route)) {
         errors.set(request, error);
-        const outgoing = nodeOutgoing(env);
-        if (outgoing === undefined) record(request, route, start, 500, false, trace);
-        else {
-          const pending: Pending = { finish, request, route, start, trace };
-          watchClose(outgoing, pending);
-        }
+        if (!watchNode(env, request, route, start, trace)) record(request, route, start, 500, false, trace);
       }
       throw error;
     }
-    route = match === WAITING || match === undefined ? undefined : matchedRoute(match);
-    match = outer;
-    if (isMetricsRoute(route)) return res;
-    const outgoing = nodeOutgoing(env);
-    if (outgoing !== undefined) {
-      // On Node the response object says when the last byte left, streams included.
-      const pending: Pending = { finish, request, route, start, trace };
-      watchClose(outgoing, pending);
-      return res;
-    }
-    if (!(res instanceof Promise)) return timeResponse(res, request, route, start, trace);
+    const route = takeRoute(outer);
+    if (isMetricsRoute(route) || watchNode(env, request, route, start, trace)) return res;
+    if (!(res instanceof Promise)) return timed(res, request, route, start, trace);
     return res.then(
-      (r) => timeResponse(r, request, route, start, trace),
+      (r) => timed(r, request, route, start, trace),
       (error: unknown) => {
         if (!errors.has(request)) errors.set(request, error);
         record(request, route, start, 500, false, trace);
@@ -172,7 +158,6 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
       },
     );
   };
-
   INSTRUMENTED.add(target);
   return app;
 }

@@ -2,9 +2,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { isExcluded } from './metrics.js';
 import { nodeOutgoing, watchClose, type PendingResponse } from './node.js';
 import { resolveOptions, type ParapetHonoOptions } from './options.js';
-import { channel, metricsRoute, publishRequest, traceReader } from './record.js';
+import { traceIdReader } from '@parapet/core';
+import { channel, metricsRoute, publishRequest } from './record.js';
 import { answeredRoute } from './route.js';
-import { timedBody } from './timed-body.js';
+import { timeResponse } from './timed-body.js';
 
 interface Pending extends PendingResponse {
   c: Context;
@@ -23,7 +24,7 @@ interface Pending extends PendingResponse {
  */
 export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
   const { metricsPath, skip, traceId } = resolveOptions<(c: Context) => boolean, (c: Context) => string | undefined>(options);
-  const readTraceId = traceReader(traceId);
+  const readTraceId = traceIdReader(traceId);
   const isMetricsRoute = metricsRoute(metricsPath);
 
   const record = (c: Context, start: number, statusCode: number, aborted: boolean, trace: string | undefined) => {
@@ -43,19 +44,8 @@ export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
   /** Without a Node response to watch, the end of the body is the end of the response. */
   const timeBody = async (c: Context, next: () => Promise<void>, start: number, trace: string | undefined) => {
     await next();
-    try {
-      const res = c.res;
-      if (res.body === null) {
-        record(c, start, res.status, false, trace);
-      } else {
-        const status = res.status;
-        c.res = new Response(timedBody(res.body, (aborted) => record(c, start, status, aborted, trace)), res);
-      }
-    } catch {
-      // The response stands as the handler made it.
-    }
+    c.res = timeResponse(c.res, (status, aborted) => record(c, start, status, aborted, trace));
   };
-
   // Not async: on Node nothing runs after next(), so no extra promise per request.
   return function parapetMiddleware(c, next) {
     if (!channel.hasSubscribers) return next();

@@ -1,4 +1,4 @@
-import { channelOf, loadOtelTraceId, otelTraceId, publishHttpServerRequest } from '@parapet/core';
+import { channelOf, publishHttpServerRequest } from '@parapet/core';
 
 /** Read `channel.hasSubscribers` before doing any per-request work. */
 export const channel = channelOf('http.server.request');
@@ -9,26 +9,6 @@ export function serverError(error: unknown): unknown {
   const e = error as { getResponse?: unknown; status?: unknown };
   if (typeof e.getResponse === 'function' && typeof e.status === 'number' && e.status < 500) return undefined;
   return error;
-}
-
-/**
- * The exemplar trace id reader for a `traceId` option: the user's function, none for `false`,
- * or the active OpenTelemetry span (starting the guarded import of the optional peer). The
- * result never throws.
- */
-export function traceReader<A>(traceId: false | ((arg: A) => string | undefined) | undefined): (arg: A) => string | undefined {
-  if (traceId === false) return () => undefined;
-  if (traceId === undefined) {
-    void loadOtelTraceId();
-    return otelTraceId;
-  }
-  return (arg) => {
-    try {
-      return traceId(arg);
-    } catch {
-      return undefined;
-    }
-  };
 }
 
 /** Whether a route template is the metrics endpoint's (`app.mount('/metrics', h)` registers `/metrics/*`). */

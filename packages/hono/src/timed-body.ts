@@ -32,3 +32,20 @@ export function timedBody(body: ReadableStream<Uint8Array>, done: (aborted: bool
     },
   });
 }
+
+/**
+ * A response whose end calls `done(status, aborted)`: at once when it has no body, else when
+ * the body has been read to the end or cancelled. On failure the response stands unchanged.
+ */
+export function timeResponse(res: Response, done: (status: number, aborted: boolean) => void): Response {
+  try {
+    const status = res.status;
+    if (res.body === null) {
+      done(status, false);
+      return res;
+    }
+    return new Response(timedBody(res.body, (aborted) => done(status, aborted)), res);
+  } catch {
+    return res;
+  }
+}

@@ -35,3 +35,23 @@ export function otelTraceId(): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The exemplar trace-id reader for an HTTP adapter's `traceId` option: the user's function,
+ * none for `false`, or by default the active OpenTelemetry span (starting the guarded import).
+ * The returned reader never throws.
+ */
+export function traceIdReader<A>(option: false | ((arg: A) => string | undefined) | undefined): (arg: A) => string | undefined {
+  if (option === false) return () => undefined;
+  if (option === undefined) {
+    void loadOtelTraceId();
+    return otelTraceId;
+  }
+  return (arg) => {
+    try {
+      return option(arg);
+    } catch {
+      return undefined;
+    }
+  };
+}
