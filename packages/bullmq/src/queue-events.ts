@@ -1,26 +1,21 @@
-import { Job, type Queue, type QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { JobOutcome } from '@parapet/core';
-import { ignoreErrors, safeReport, type ErrorReporter } from './errors.js';
-import { FetchBudget } from './fetch-budget.js';
-import { createJobNamer, DEFAULT_MAX_JOB_NAMES, UNKNOWN_JOB, validateJobNames, type JobNamesOption } from './job-names.js';
+import { safeReport } from './errors.js';
+import { UNKNOWN_JOB } from './job-names.js';
 import type { JobFields } from './job-run.js';
+import { jobListenerKit, type JobListenerOptions } from './listeners.js';
 import { jobRunsObserved, publishRun } from './publish-run.js';
 
-export interface InstrumentQueueEventsOptions {
+/** `maxJobFetchesPerSecond` defaults to 50 here: past it, runs are counted as job="_unknown". */
+export interface InstrumentQueueEventsOptions extends JobListenerOptions {
   /**
    * A Queue for the same queue name, used to read each finished job (one HGETALL) for its name,
    * run duration and wait time. QueueEvents' own connection is blocked on XREAD, so it cannot.
    * Without it, runs are counted with job="_unknown" and no timings.
    */
   queue?: Queue;
-  jobNames?: JobNamesOption;
-  maxJobNames?: number;
-  /** Cap on job reads per second (default 50). Past it, runs are counted as job="_unknown". */
-  maxJobFetchesPerSecond?: number;
-  onError?: ErrorReporter;
 }
 
-type Listener = (...args: never[]) => void;
 const COMPONENT = 'bullmq.queue_events';
 
 /**
@@ -30,26 +25,14 @@ const COMPONENT = 'bullmq.queue_events';
  * attempts are not distinguishable in the stream; use instrumentWorker where workers run.
  */
 export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQueueEventsOptions = {}): () => void {
-  validateJobNames(options.jobNames, options.maxJobNames);
-  const report = options.onError ?? ignoreErrors;
-  const nameOf = createJobNamer(options.jobNames, options.maxJobNames ?? DEFAULT_MAX_JOB_NAMES, report);
-  const budget = new FetchBudget(options.maxJobFetchesPerSecond ?? 50);
+  const { report, nameOf, readJob, listen } = jobListenerKit(options, COMPONENT, 50);
   const queueName = events.name;
   const reader = options.queue;
   let active = true;
   // Failures waiting one tick for a `retries-exhausted` entry from the same stream batch.
   const pendingFailures = new Map<string, { reason: string; exhaustedAt?: number }>();
 
-  const read = (jobId: string): Promise<JobFields | undefined> => {
-    if (!reader || !budget.take()) return Promise.resolve(undefined);
-    return Job.fromId(reader, jobId).then(
-      (job) => job as JobFields | undefined,
-      (error: unknown) => {
-        safeReport(report, COMPONENT, error);
-        return undefined;
-      },
-    );
-  };
+  const read = (jobId: string) => readJob(reader, jobId) as Promise<JobFields | undefined>;
 
   const record = (jobId: string, outcome: JobOutcome, attempt: number | undefined, reason?: string) => {
     read(jobId)
@@ -95,17 +78,10 @@ export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQu
     if (jobRunsObserved()) record(jobId, 'stalled', undefined);
   };
 
-  const listeners: Array<[string, Listener]> = [
-    ['completed', completed as Listener],
-    ['failed', failed as Listener],
-    ['retries-exhausted', exhausted as Listener],
-    ['stalled', stalled as Listener],
-  ];
-  const emitter = events as unknown as { on(e: string, l: Listener): void; off(e: string, l: Listener): void };
-  for (const [event, listener] of listeners) emitter.on(event, listener);
+  const unlisten = listen(events, { completed, failed, 'retries-exhausted': exhausted, stalled });
   return () => {
     active = false;
     pendingFailures.clear();
-    for (const [event, listener] of listeners) emitter.off(event, listener);
+    unlisten();
   };
 }

@@ -1,22 +1,13 @@
-import { Job, type Worker } from 'bullmq';
-import { ignoreErrors, safeReport, type ErrorReporter } from './errors.js';
-import { FetchBudget } from './fetch-budget.js';
+import type { Job, Worker } from 'bullmq';
+import { safeReport } from './errors.js';
 import { failureOutcome, type JobFields } from './job-run.js';
-import { createJobNamer, DEFAULT_MAX_JOB_NAMES, UNKNOWN_JOB, validateJobNames, type JobNamesOption } from './job-names.js';
+import { UNKNOWN_JOB } from './job-names.js';
+import { jobListenerKit, type JobListenerOptions } from './listeners.js';
 import { jobRunsObserved, publishRun } from './publish-run.js';
 
-export interface InstrumentWorkerOptions {
-  /** Bounded job-name labels: declared names or a template function. See JobNamesOption. */
-  jobNames?: JobNamesOption;
-  /** Without `jobNames`: how many distinct names to keep before using `_other` (default 50). */
-  maxJobNames?: number;
-  /** Stalled events carry only a job id; at most this many job reads per second for names (default 20). */
-  maxJobFetchesPerSecond?: number;
-  /** Where caught failures go. attach() passes its counter; standalone use drops them. */
-  onError?: ErrorReporter;
-}
+/** Stalled events carry only a job id: at most `maxJobFetchesPerSecond` reads for names (default 20). */
+export type InstrumentWorkerOptions = JobListenerOptions;
 
-type Listener = (...args: never[]) => void;
 const COMPONENT = 'bullmq.worker';
 
 /**
@@ -25,10 +16,7 @@ const COMPONENT = 'bullmq.worker';
  * check found the job). Listeners never throw into BullMQ. Returns the function that removes them.
  */
 export function instrumentWorker(worker: Worker, options: InstrumentWorkerOptions = {}): () => void {
-  validateJobNames(options.jobNames, options.maxJobNames);
-  const report = options.onError ?? ignoreErrors;
-  const nameOf = createJobNamer(options.jobNames, options.maxJobNames ?? DEFAULT_MAX_JOB_NAMES, report);
-  const budget = new FetchBudget(options.maxJobFetchesPerSecond ?? 20);
+  const { report, nameOf, readJob, listen } = jobListenerKit(options, COMPONENT, 20);
   const queue = worker.name;
   let active = true;
 
@@ -56,12 +44,7 @@ export function instrumentWorker(worker: Worker, options: InstrumentWorkerOption
   const stalled = (jobId: string) => {
     if (!jobRunsObserved()) return;
     // The event has only the id; one bounded read gets the name. Counted either way.
-    const read = budget.take() ? Job.fromId(worker, jobId) : Promise.resolve(undefined);
-    read
-      .catch((error: unknown) => {
-        safeReport(report, COMPONENT, error);
-        return undefined;
-      })
+    readJob(worker, jobId)
       .then((job) => {
         if (!active || !jobRunsObserved()) return;
         const attempt = job ? (job.attemptsMade ?? 0) + 1 : undefined;
@@ -70,15 +53,9 @@ export function instrumentWorker(worker: Worker, options: InstrumentWorkerOption
       .catch((error: unknown) => safeReport(report, COMPONENT, error));
   };
 
-  const listeners: Array<[string, Listener]> = [
-    ['completed', completed as Listener],
-    ['failed', failed as Listener],
-    ['stalled', stalled as Listener],
-  ];
-  const emitter = worker as unknown as { on(e: string, l: Listener): void; off(e: string, l: Listener): void };
-  for (const [event, listener] of listeners) emitter.on(event, listener);
+  const unlisten = listen(worker, { completed, failed, stalled });
   return () => {
     active = false;
-    for (const [event, listener] of listeners) emitter.off(event, listener);
+    unlisten();
   };
 }
