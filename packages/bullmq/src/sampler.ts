@@ -59,11 +59,11 @@ export function validateSamplerOptions(options: QueueSamplerOptions): { interval
   }
   const intervalMs = options.intervalMs ?? 15_000;
   if (!(Number.isInteger(intervalMs) && intervalMs >= 10 && intervalMs <= 2_147_483_647)) {
-    throw new BullmqOptionsError(`sampleIntervalMs must be a whole number of milliseconds of at least 10, got ${String(intervalMs)}.`);
+    throw new BullmqOptionsError(`intervalMs (sampleIntervalMs in bullmq()) must be a whole number of milliseconds of at least 10, got ${String(intervalMs)}.`);
   }
   const timeoutMs = options.timeoutMs ?? Math.min(intervalMs, 5_000);
   if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= intervalMs)) {
-    throw new BullmqOptionsError(`sampleTimeoutMs must be a whole number between 1 and the sample interval (${intervalMs}), got ${String(timeoutMs)}.`);
+    throw new BullmqOptionsError(`timeoutMs (sampleTimeoutMs in bullmq()) must be a whole number between 1 and the sample interval (${intervalMs}), got ${String(timeoutMs)}.`);
   }
   return { intervalMs, timeoutMs };
 }
@@ -108,18 +108,13 @@ export function startQueueSampler(options: QueueSamplerOptions): QueueSampler {
     await Promise.all(options.queues.map(sampleOne));
   };
 
-  const loop = () => {
-    timer = setTimeout(() => {
-      void sampleNow().finally(() => {
-        if (!stopped) loop();
-      });
-    }, intervalMs);
-    timer.unref();
+  // Sample now, then again one interval after each round has finished.
+  const tick = () => {
+    void sampleNow().finally(() => {
+      if (!stopped) timer = setTimeout(tick, intervalMs).unref();
+    });
   };
-
-  void sampleNow().finally(() => {
-    if (!stopped) loop();
-  });
+  tick();
 
   return {
     sampleNow,
