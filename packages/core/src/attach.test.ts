@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attach, AttachError, type Integration, type ParapetHandle } from './attach.js';
 import { channelOf } from './events/channels.js';
 import { publishJobRun, publishQueueSample } from './events/publish.js';
-import { find, parseExposition } from '../test/exposition.js';
+import { find, parseExposition } from '@parapet/vitest-preset/exposition';
 
 const quiet = { warn: vi.fn(), error: vi.fn() };
 const handles: ParapetHandle[] = [];

@@ -32,8 +32,7 @@ async function serve(handler: FetchHandler, req: ExpressRequest, res: ExpressRes
   try {
     await writeResponse(res, response, req.method === 'HEAD');
   } catch {
-    if (!res.headersSent) fail(res);
-    else res.destroy();
+    fail(res);
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineMetric } from '../catalog/define.js';
 import { jobRuns } from '../catalog/catalog.js';
 import { publishJobRun } from '../events/publish.js';
-import { find } from '../../test/exposition.js';
+import { find } from '@parapet/vitest-preset/exposition';
 import { withParapet } from '../../test/harness.js';
 
 const tenants = defineMetric({ name: 'test_tenant_requests_total', type: 'counter', help: 'h', labels: ['tenant'], maxSeries: 50 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as p from '../events/publish.js';
-import { find, type Sample } from '../../test/exposition.js';
+import { find, type Sample } from '@parapet/vitest-preset/exposition';
 import { withParapet } from '../../test/harness.js';
 
 /** Zero-initialized counter siblings (asserted on their own below). */

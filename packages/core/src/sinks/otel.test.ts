@@ -4,7 +4,7 @@ import client from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { attach } from '../attach.js';
 import * as p from '../events/publish.js';
-import { parseExposition, type Sample } from '../../test/exposition.js';
+import { parseExposition, type Sample } from '@parapet/vitest-preset/exposition';
 import { otelSink } from './otel.js';
 
 /** One event of every family, with values that land in distinct buckets. */
