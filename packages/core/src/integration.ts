@@ -1,0 +1,18 @@
+// @parapet/core/integration — for authors of integrations and framework adapters: the extension
+// contract, event channels, HTTP building blocks, validation, errors and lifecycle helpers.
+// Applications import from `@parapet/core`; SLO tooling from `@parapet/core/slo`.
+
+// Extension contract
+export { type Integration, type IntegrationContext } from './attach.js';
+
+// Event channels
+export { EVENT_FAMILIES, channelName, channelOf, subscribe, type Subscriber } from './events/channels.js';
+
+// HTTP building blocks for framework adapters
+export { traceIdReader, loadOtelTraceId, otelTraceId, type TraceIdReader } from './http/trace-id.js';
+export { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from './http/adapter-options.js';
+
+// Validation, errors and lifecycle
+export { parseOptions, describeValue } from './internal/options.js';
+export { ParapetError, ERROR_CODES, errorResponse, isParapetError, type ErrorCode, type ErrorBody, type ParapetErrorOptions } from './errors/parapet-error.js';
+export { closeable, type Closeable } from './lifecycle.js';
