@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { humanize, humanizePercentage } from './go-format.js';
+import { simulate } from './simulate.js';
+import { fixtureSlices } from '../../../test/slo-fixtures.js';
+import { workbookWindows } from '../model/windows.js';
+
+const [login] = fixtureSlices();
+const steady = (length: number, from: number, perMinute: number, badPerMinute: number) => ({
+  length,
+  total: Array.from({ length }, (_, m) => (m === 0 ? 0 : perMinute)),
+  bad: Array.from({ length }, (_, m) => (m > from ? badPerMinute : 0)),
+});
+
+describe('rule model used to predict alert times', () => {
+  it('pages a 28.8x burn close to the workbook closed form t = L * k / b (60m * 14.4 / 28.8 = 30m)', () => {
+    const sim = simulate(login!, workbookWindows, steady(500, 360, 10_000, 288), 499);
+    let fired = -1;
+    for (let t = 365; t < 500 && fired < 0; t += 5) if (sim.page(t).firing) fired = t - 360;
+    // The 1h window reads 13 five-minute tiles on Prometheus 2.x (65 minutes), so a little later.
+    expect(fired).toBeGreaterThanOrEqual(30);
+    expect(fired).toBeLessThanOrEqual(40);
+  });
+
+  it('needs minBadEvents in the long window before paging', () => {
+    const single = { length: 400, total: Array.from({ length: 400 }, (_, m) => (m === 0 ? 0 : 1)), bad: Array.from({ length: 400 }, (_, m) => (m === 361 ? 1 : 0)) };
+    const sim = simulate(login!, workbookWindows, single, 399);
+    expect(sim.burnRate('1h', 365)! > 14.4 && sim.burnRate('5m', 365)! > 14.4).toBe(true);
+    expect(sim.badEvents('1h', 365)).toBe(1);
+    expect(sim.page(365).firing).toBe(false);
+  });
+});
+
+describe('Prometheus template formatting', () => {
+  it('matches Go %.4g with SI prefixes', () => {
+    expect(humanize(15.5123)).toBe('15.51');
+    expect(humanize(1.005)).toBe('1.005');
+    expect(humanize(20)).toBe('20');
+    expect(humanize(1234.5)).toBe('1.234k');
+    expect(humanize(0.0123)).toBe('12.3m');
+    expect(humanizePercentage(0.02553)).toBe('2.553%');
+    expect(humanizePercentage(13.7)).toBe('1370%');
+  });
+});
