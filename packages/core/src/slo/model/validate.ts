@@ -158,13 +158,13 @@ function validateSli(sli: Sli, groupBy: readonly string[], fail: Fail): void {
       }
       const part = hasGood ? 'good' : 'bad';
       const narrow = (hasGood ? sli.good : sli.bad)!;
-      checkSelector('sli.total', sli.total, 'counter', groupBy, fail);
-      checkSelector(`sli.${part}`, narrow, 'counter', groupBy, fail);
-      checkSubset(part, narrow, sli.total, fail);
+      checkSelector({ field: 'sli.total', selector: sli.total, type: 'counter', groupBy, fail });
+      checkSelector({ field: `sli.${part}`, selector: narrow, type: 'counter', groupBy, fail });
+      checkSubset({ part, narrow, total: sli.total, fail });
       return;
     }
     case 'latency': {
-      const def = checkSelector('sli', { metric: sli.metric, matchers: sli.matchers }, 'histogram', groupBy, fail);
+      const def = checkSelector({ field: 'sli', selector: { metric: sli.metric, matchers: sli.matchers }, type: 'histogram', groupBy, fail });
       const buckets = def?.buckets ?? sli.buckets;
       if (typeof sli.threshold !== 'number' && typeof sli.threshold !== 'string') {
         fail('sli.threshold', `must be a number of seconds (or a bucket label such as "1.0"), got ${describeType(sli.threshold)}.`);
@@ -179,7 +179,7 @@ function validateSli(sli: Sli, groupBy: readonly string[], fail: Fail): void {
       return;
     }
     case 'freshness': {
-      checkSelector('sli', { metric: sli.metric, matchers: sli.matchers }, 'gauge', groupBy, fail);
+      checkSelector({ field: 'sli', selector: { metric: sli.metric, matchers: sli.matchers }, type: 'gauge', groupBy, fail });
       if (sli.gauge !== 'age' && sli.gauge !== 'timestamp') fail('sli.gauge', `"${String(sli.gauge)}" must be "age" (seconds since) or "timestamp" (Unix time of last success).`);
       if (typeof sli.maxAgeSeconds !== 'number') fail('sli.maxAgeSeconds', `must be a number of seconds, got ${describeType(sli.maxAgeSeconds)}.`);
       else if (!(sli.maxAgeSeconds > 0) || !Number.isFinite(sli.maxAgeSeconds)) fail('sli.maxAgeSeconds', `must be a positive number of seconds, got ${sli.maxAgeSeconds}.`);
@@ -192,7 +192,15 @@ function validateSli(sli: Sli, groupBy: readonly string[], fail: Fail): void {
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-function checkSelector(field: string, selector: SeriesSelector, type: MetricType, groupBy: readonly string[], fail: Fail): MetricDefinition | undefined {
+interface CheckSelectorArgs {
+  readonly field: string;
+  readonly selector: SeriesSelector;
+  readonly type: MetricType;
+  readonly groupBy: readonly string[];
+  readonly fail: Fail;
+}
+
+function checkSelector({ field, selector, type, groupBy, fail }: CheckSelectorArgs): MetricDefinition | undefined {
   if (!isRecord(selector)) {
     fail(field, `must be a selector object { metric, matchers? }, got ${describeType(selector)}.`);
     return undefined;
@@ -263,7 +271,7 @@ function narrower(label: string, narrow: MatcherValue, wide: MatcherValue): bool
  * On the same metric, good/bad must be provably a subset of total (same or narrower matcher on
  * every total label) and must differ from it; otherwise the ratio is meaningless.
  */
-function checkSubset(part: string, narrow: SeriesSelector, total: SeriesSelector, fail: Fail): void {
+function checkSubset({ part, narrow, total, fail }: { part: string; narrow: SeriesSelector; total: SeriesSelector; fail: Fail }): void {
   if (!narrow || !total || narrow.metric !== total.metric) return;
   const n = narrow.matchers ?? {};
   const t = total.matchers ?? {};

@@ -75,6 +75,7 @@ describe('Prometheus rule generation', () => {
     expect(Object.keys(page!.annotations).sort()).toEqual(['budget_consumed', 'burn_rate', 'description', 'runbook_url', 'summary']);
     expect(noData!.expr).toBe('absent(parapet_slo:total:increase5m{slo="login_journey"})');
     expect(noData!.for).toBe('10m');
+    expect(noData!.labels.severity).toBe('ticket');
     const latency = alerting.find((g) => g.name === 'parapet_slo_api_latency_alerts')!;
     expect(latency.rules.map((r) => r.alert)).toEqual(['ApiLatencyBudgetBurnTicket', 'ApiLatencyNoData']);
     const checkout = alerting.find((g) => g.name === 'parapet_slo_checkout_requests_alerts')!;
@@ -100,5 +101,20 @@ describe('Prometheus rule generation', () => {
     const { files, skipped } = generatePromtoolTestsLenient(resolveSlices([defineProvider('p', [fixtureSpecs[0]!, odd])]));
     expect(Object.keys(files)).toEqual(['login_journey.rules.yml', 'login_journey.test.yml']);
     expect(skipped).toEqual([{ slice: 'odd_slice', reason: expect.stringContaining('cannot synthesize a app_last_sync_timestamp_seconds series') }]);
+  });
+
+  it('writes true alert texts: NoData names its own `for`, says missing (not idle), numbers never in exponent form', () => {
+    const [login] = resolveSlices([defineProvider('p', [{ ...fixtureSpecs[0]!, noDataFor: '20m', noDataSeverity: 'page' }])]);
+    const group = generatePrometheusRules([login!]).alerting[0]!;
+    const noData = group.rules.find((r) => r.alert === 'LoginJourneyNoData')!;
+    expect(noData.for).toBe('20m');
+    expect(noData.labels.severity).toBe('page');
+    expect(noData.annotations.description).toContain('have been missing for 20m');
+    expect(noData.annotations.description).toContain('Missing is not idle');
+    expect(noData.annotations.summary).toContain('its series are missing');
+    const page = group.rules[0]!;
+    expect(page.annotations.burn_rate).toBe('{{ $value | printf "%.1f" }}');
+    expect(page.annotations.budget_consumed).toBe('{{ with printf "100 * (1 - parapet_slo:error_budget_remaining:ratio{slo=\\"login_journey\\"})" | query }}{{ . | first | value | printf "%.1f" }}%{{ else }}unknown{{ end }}');
+    for (const rule of group.rules) for (const text of Object.values(rule.annotations)) expect(text).not.toMatch(/humanize/);
   });
 });

@@ -32,7 +32,17 @@ function candidates(metric: string, label: string, selectors: readonly SeriesSel
  * Finds a concrete label set that every `include` selector matches and no `exclude` selector
  * does. Used to synthesize input series for generated unit tests.
  */
-export function exampleLabels(metric: string, include: readonly SeriesSelector[], exclude: readonly SeriesSelector[], extra: readonly string[] = []): Labels {
+export interface ExampleLabelsArgs {
+  readonly metric: string;
+  /** Selectors the labels must match. */
+  readonly include: readonly SeriesSelector[];
+  /** Selectors the labels must not match. */
+  readonly exclude?: readonly SeriesSelector[];
+  /** Further labels to give values (grouping labels). */
+  readonly extra?: readonly string[];
+}
+
+export function exampleLabels({ metric, include, exclude = [], extra = [] }: ExampleLabelsArgs): Labels {
   const labels = [...new Set([...include, ...exclude].flatMap((s) => Object.keys(s.matchers ?? {})).concat(extra))].sort();
   const all = [...include, ...exclude];
   const ok = (l: Labels, s: SeriesSelector) => Object.entries(s.matchers ?? {}).every(([k, m]) => matches(l[k] ?? '', m));

@@ -21,9 +21,9 @@ export function inputSeries(slice: ResolvedSlice, traffic: Traffic): { series: I
       const narrow = sli.bad ?? sli.good!;
       const narrowIsBad = sli.bad !== undefined;
       if (narrow.metric !== sli.total.metric) {
-        const a = exampleLabels(sli.total.metric, [sli.total], [], groupBy);
+        const a = exampleLabels({ metric: sli.total.metric, include: [sli.total], extra: groupBy });
         const fixed = { metric: narrow.metric, matchers: pick(a) };
-        const b = exampleLabels(narrow.metric, [narrow, fixed], [], groupBy);
+        const b = exampleLabels({ metric: narrow.metric, include: [narrow, fixed], extra: groupBy });
         return {
           groupLabels: pick(a),
           series: [
@@ -32,9 +32,9 @@ export function inputSeries(slice: ResolvedSlice, traffic: Traffic): { series: I
           ],
         };
       }
-      const inNarrow = exampleLabels(sli.total.metric, [sli.total, narrow], [], groupBy);
+      const inNarrow = exampleLabels({ metric: sli.total.metric, include: [sli.total, narrow], extra: groupBy });
       const fixed = { metric: sli.total.metric, matchers: pick(inNarrow) };
-      const outside = exampleLabels(sli.total.metric, [sli.total, fixed], [narrow], groupBy);
+      const outside = exampleLabels({ metric: sli.total.metric, include: [sli.total, fixed], exclude: [narrow], extra: groupBy });
       return {
         groupLabels: pick(inNarrow),
         series: [
@@ -44,7 +44,7 @@ export function inputSeries(slice: ResolvedSlice, traffic: Traffic): { series: I
       };
     }
     case 'latency': {
-      const labels = exampleLabels(sli.metric, [{ metric: sli.metric, matchers: sli.matchers }], [], groupBy);
+      const labels = exampleLabels({ metric: sli.metric, include: [{ metric: sli.metric, matchers: sli.matchers }], extra: groupBy });
       const total = traffic.total!;
       const fast = total.map((t, i) => t - traffic.bad![i]!);
       return {
@@ -56,7 +56,7 @@ export function inputSeries(slice: ResolvedSlice, traffic: Traffic): { series: I
       };
     }
     case 'freshness': {
-      const labels = exampleLabels(sli.metric, [{ metric: sli.metric, matchers: sli.matchers }], [], groupBy);
+      const labels = exampleLabels({ metric: sli.metric, include: [{ metric: sli.metric, matchers: sli.matchers }], extra: groupBy });
       const age = (m: number) => (traffic.staleMinute![m] ? sli.maxAgeSeconds + 60 : 0);
       const values = Array.from({ length: traffic.length }, (_, m) => (sli.gauge === 'age' ? age(m) : m * 60 - age(m)));
       return { groupLabels: pick(labels), series: [{ series: seriesText(sli.metric, labels), values: expandingNotation(values, stale) }] };

@@ -13,7 +13,7 @@ const steady = (length: number, from: number, perMinute: number, badPerMinute: n
 
 describe('rule model used to predict alert times', () => {
   it('pages a 28.8x burn close to the workbook closed form t = L * k / b (60m * 14.4 / 28.8 = 30m)', () => {
-    const sim = simulate(login!, workbookWindows, steady(500, 360, 10_000, 288), 499);
+    const sim = simulate({ slice: login!, windows: workbookWindows, traffic: steady(500, 360, 10_000, 288), until: 499 });
     let fired = -1;
     for (let t = 365; t < 500 && fired < 0; t += 5) if (sim.page(t).firing) fired = t - 360;
     // The 1h window reads 13 five-minute tiles on Prometheus 2.x (65 minutes), so a little later.
@@ -23,7 +23,7 @@ describe('rule model used to predict alert times', () => {
 
   it('needs minBadEvents in the long window before paging', () => {
     const single = { length: 400, total: Array.from({ length: 400 }, (_, m) => (m === 0 ? 0 : 1)), bad: Array.from({ length: 400 }, (_, m) => (m === 361 ? 1 : 0)) };
-    const sim = simulate(login!, workbookWindows, single, 399);
+    const sim = simulate({ slice: login!, windows: workbookWindows, traffic: single, until: 399 });
     expect(sim.burnRate('1h', 365)! > 14.4 && sim.burnRate('5m', 365)! > 14.4).toBe(true);
     expect(sim.badEvents('1h', 365)).toBe(1);
     expect(sim.page(365).firing).toBe(false);

@@ -57,7 +57,17 @@ function increase5m(c: readonly number[], length: number, t: number): number | u
 }
 
 /** Evaluates every `step` minutes (multiples of it), as promtool does with that evaluation_interval. */
-export function simulate(slice: ResolvedSlice, profile: WindowProfile, traffic: Traffic, until: number, step = 5): Simulation {
+export interface SimulateArgs {
+  readonly slice: ResolvedSlice;
+  readonly windows: WindowProfile;
+  readonly traffic: Traffic;
+  /** Last minute to model. */
+  readonly until: number;
+  /** Evaluation interval in minutes (generated tests use 5). Default 5. */
+  readonly step?: number;
+}
+
+export function simulate({ slice, windows: profile, traffic, until, step = 5 }: SimulateArgs): Simulation {
   const budget = Number(errorBudget(slice.objective));
   const tot5: (number | undefined)[] = [];
   const bad5: (number | undefined)[] = [];

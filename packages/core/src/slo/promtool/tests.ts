@@ -33,7 +33,18 @@ function rateFor(fraction: number): number {
 }
 
 /** Steady traffic at `burn` times the budget after `from`, `before` times it until then. */
-function burnTraffic(slice: ResolvedSlice, length: number, from: number, burn: number, before = 0): Traffic {
+interface BurnTrafficArgs {
+  readonly slice: ResolvedSlice;
+  /** Minutes of traffic. */
+  readonly length: number;
+  /** Minute the burn starts. */
+  readonly from: number;
+  /** Burn rate from `from` on, and before it. */
+  readonly burn: number;
+  readonly before?: number;
+}
+
+function burnTraffic({ slice, length, from, burn, before = 0 }: BurnTrafficArgs): Traffic {
   const budget = Number(errorBudget(slice.objective));
   const f = (b: number) => Math.min(1, b * budget);
   if (slice.sli.kind === 'freshness') {
@@ -54,7 +65,7 @@ function lowTraffic(length: number, failing: (m: number) => boolean, slice: Reso
   return { length, total: perMinute(length, () => 1), bad: perMinute(length, (m) => (failing(m) ? 1 : 0)) };
 }
 
-function firstFiring(sim: Simulation, kind: Kind, from: number, until: number): number {
+function firstFiring(sim: Simulation, kind: Kind, { from, until }: { from: number; until: number }): number {
   for (let t = ceilStep(from); t <= until; t += STEP) if (state(sim, kind, t).firing) return t;
   throw new Error(`generated test: expected ${kind} to fire between minute ${from} and ${until}; the scenario is too weak for this profile`);
 }
@@ -74,20 +85,20 @@ function scenarios(slice: ResolvedSlice, profile: WindowProfile): Scenario[] {
   const maxPage = Math.max(...profile.page.map((p) => p.burnRate));
   const minPage = Math.min(...profile.page.map((p) => p.burnRate));
   const out: Scenario[] = [];
-  const sim = (traffic: Traffic, until: number) => simulate(slice, profile, traffic, until, STEP);
+  const sim = (traffic: Traffic, until: number) => simulate({ slice, windows: profile, traffic, until, step: STEP });
 
   const healthyEnd = longest + 60;
-  out.push({ name: 'healthy traffic at half the sustainable burn rate, with history longer than the longest window, stays silent', traffic: burnTraffic(slice, healthyEnd + 1, 0, 0.5, 0.5), checks: [{ at: healthyEnd, kinds }] });
+  out.push({ name: 'healthy traffic at half the sustainable burn rate, with history longer than the longest window, stays silent', traffic: burnTraffic({ slice, length: healthyEnd + 1, from: 0, burn: 0.5, before: 0.5 }), checks: [{ at: healthyEnd, kinds }] });
 
   if (slice.alert === 'page') {
-    const fast = burnTraffic(slice, history + 2 * history, history + 1, 2 * maxPage);
-    const t = firstFiring(sim(fast, fast.length - 1), 'page', history + 1, fast.length - 1);
+    const fast = burnTraffic({ slice, length: history + 2 * history, from: history + 1, burn: 2 * maxPage });
+    const t = firstFiring(sim(fast, fast.length - 1), 'page', { from: history + 1, until: fast.length - 1 });
     out.push({ name: `fast burn (${2 * maxPage}x) pages at minute ${t - history} of the burn`, traffic: { ...fast, ...trim(fast, t + 1) }, checks: [{ at: t - STEP, kinds: ['page'] }, { at: t, kinds: ['page'] }] });
   }
   const slow = slice.alert === 'page' ? (minTicket + minPage) / 2 : 2 * minTicket;
-  const slowTraffic = burnTraffic(slice, history + longest + 120, history + 1, slow);
+  const slowTraffic = burnTraffic({ slice, length: history + longest + 120, from: history + 1, burn: slow });
   const slowSim = sim(slowTraffic, slowTraffic.length - 1);
-  const tt = firstFiring(slowSim, 'ticket', history + 1, slowTraffic.length - 1);
+  const tt = firstFiring(slowSim, 'ticket', { from: history + 1, until: slowTraffic.length - 1 });
   for (let t = 0; t <= tt; t += STEP) if (slowSim.page(t).firing) throw new Error(`generated test: slow burn ${slow}x would page at minute ${t}; check the window profile`);
   out.push({ name: `slow burn (${slow}x) opens a ticket at minute ${tt - history} of the burn and never pages`, traffic: { ...slowTraffic, ...trim(slowTraffic, tt + 1) }, checks: [{ at: tt - STEP, kinds: ['ticket'] }, { at: tt, kinds: slice.alert === 'page' ? ['ticket', 'page'] : ['ticket'] }] });
 
@@ -98,13 +109,13 @@ function scenarios(slice: ResolvedSlice, profile: WindowProfile): Scenario[] {
 
   if (slice.alert === 'page') {
     const outage = lowTraffic(2 * history + 61, (m) => m > history, slice);
-    const t = firstFiring(sim(outage, outage.length - 1), 'page', history + 1, outage.length - 1);
+    const t = firstFiring(sim(outage, outage.length - 1), 'page', { from: history + 1, until: outage.length - 1 });
     const what = slice.sli.kind === 'freshness' ? 'stale from then on' : 'full outage at 1 event per minute';
     out.push({ name: `${what}: pages at minute ${t - history}`, traffic: { ...outage, ...trim(outage, t + 1) }, checks: [{ at: t - STEP, kinds: ['page'] }, { at: t, kinds: ['page'] }] });
   }
 
-  const gone = { ...burnTraffic(slice, 61, 0, 0, 0), stale: true };
-  const tn = firstFiring(sim(gone, 120), 'nodata', 61, 120);
+  const gone = { ...burnTraffic({ slice, length: 61, from: 0, burn: 0 }), stale: true };
+  const tn = firstFiring(sim(gone, 120), 'nodata', { from: 61, until: 120 });
   out.push({ name: `total series gone: NoData fires ${tn - 61}m after the last sample`, traffic: gone, checks: [{ at: tn - STEP, kinds: ['nodata'] }, { at: tn, kinds }] });
   return out;
 }
@@ -118,20 +129,30 @@ function trim(traffic: Traffic, length: number): Partial<Traffic> {
   };
 }
 
-function render(template: string, labels: Record<string, string>, value: number, budgetConsumed: number | undefined): string {
+function render(template: string, { labels, value, budgetConsumed }: { labels: Record<string, string>; value: number; budgetConsumed: number | undefined }): string {
   return template
     .replace(/\{\{ \$value \| printf "%\.1f" \}\}/g, goFixed(value, 1))
     .replace(/\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g, (_, l: string) => labels[l] ?? '')
     .replace(/\{\{ with printf .*\{\{ end \}\}$/, budgetConsumed === undefined ? 'unknown' : `${goFixed(100 * budgetConsumed, 1)}%`);
 }
 
-function expectedAlerts(slice: ResolvedSlice, profile: WindowProfile, kind: Kind, sim: Simulation, t: number, groupLabels: Record<string, string>) {
+interface ExpectedAlertsArgs {
+  readonly slice: ResolvedSlice;
+  readonly profile: WindowProfile;
+  readonly kind: Kind;
+  readonly sim: Simulation;
+  /** Evaluation minute. */
+  readonly t: number;
+  readonly groupLabels: Record<string, string>;
+}
+
+function expectedAlerts({ slice, profile, kind, sim, t, groupLabels }: ExpectedAlertsArgs) {
   const s = state(sim, kind, t);
   if (!s.firing) return [];
   const rule = kind === 'nodata' ? noDataAlert(slice) : burnAlert(slice, kind, profile[kind]);
   // absent() knows only the slo label; burn alerts keep the grouping labels of their series.
   const labels = kind === 'nodata' ? { ...rule.labels } : { ...groupLabels, ...sliceLabels(slice), ...rule.labels };
-  const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, render(v, labels, s.value ?? 0, sim.budgetConsumed(t))]));
+  const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, render(v, { labels, value: s.value ?? 0, budgetConsumed: sim.budgetConsumed(t) })]));
   return [{ exp_labels: sortKeys(labels), exp_annotations: annotations }];
 }
 
@@ -147,7 +168,7 @@ function minutes(t: number): string {
 export function generatePromtoolTest(slice: ResolvedSlice, profile: WindowProfile = workbookWindows, ruleFile = `${slice.name}.rules.yml`): string | undefined {
   if (slice.alert === 'none') return undefined;
   const tests = scenarios(slice, profile).map((sc) => {
-    const sim = simulate(slice, profile, sc.traffic, sc.traffic.length + 120, STEP);
+    const sim = simulate({ slice, windows: profile, traffic: sc.traffic, until: sc.traffic.length + 120, step: STEP });
     const { series, groupLabels } = inputSeries(slice, sc.traffic);
     return {
       name: `${slice.name}: ${sc.name}`,
@@ -157,7 +178,7 @@ export function generatePromtoolTest(slice: ResolvedSlice, profile: WindowProfil
         c.kinds.map((k) => ({
           eval_time: minutes(c.at),
           alertname: alertName(slice, k),
-          exp_alerts: expectedAlerts(slice, profile, k, sim, c.at, groupLabels),
+          exp_alerts: expectedAlerts({ slice, profile, kind: k, sim, t: c.at, groupLabels }),
         })),
       ),
     };
