@@ -14,7 +14,7 @@ import { deliverySaas } from '@parapet/starter-pack-delivery-saas';
 
 export default defineConfig({
   providers: [deliverySaas({ runbookBaseUrl: 'https://wiki.example.com/runbooks' })],
-  alertmanager: { webhookUrl: 'https://app.example.com/parapet/alertmanager', pageReceiver: { pagerduty_configs: [{ routing_key: 'REPLACE_ME' }] } },
+  alertmanager: { webhookUrl: 'https://app.example.com/parapet/alertmanager', bearerTokenFile: '/etc/alertmanager/secrets/parapet-webhook-token', pageReceiver: { pagerduty_configs: [{ routing_key: 'REPLACE_ME' }] } },
 });
 `;
 
