@@ -16,7 +16,7 @@ describe('rule model used to predict alert times', () => {
     const sim = simulate({ slice: login!, windows: workbookWindows, traffic: steady(500, 360, 10_000, 288), until: 499 });
     let fired = -1;
     for (let t = 365; t < 500 && fired < 0; t += 5) if (sim.page(t).firing) fired = t - 360;
-    // The 1h window reads 13 five-minute tiles on Prometheus 2.x (65 minutes), so a little later.
+    // The 1h window ends at the newest 5m tile boundary, and the 5m window must agree too.
     expect(fired).toBeGreaterThanOrEqual(30);
     expect(fired).toBeLessThanOrEqual(40);
   });
