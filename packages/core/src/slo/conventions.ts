@@ -93,6 +93,10 @@ export const TICKET_RECEIVER = 'parapet-ticket';
 /** Grafana uids. */
 export const OVERVIEW_DASHBOARD_UID = 'parapet-overview';
 export const DEFAULT_DATASOURCE_UID = 'parapet-prometheus';
+/** Name of the provisioned Prometheus datasource. */
+export const DATASOURCE_NAME = 'Parapet Prometheus';
+/** Tags on every generated dashboard (the overview lists dashboards by them). */
+export const DASHBOARD_TAGS: readonly string[] = ['parapet', 'slo'];
 /** Grafana uids are at most 40 characters. */
 export const MAX_DASHBOARD_UID_LENGTH = 40;
 

@@ -1,4 +1,4 @@
-import { BASE_WINDOW, DEFAULT_DATASOURCE_UID, OVERVIEW_DASHBOARD_UID, SLO_LABEL, SLO_SERIES, sliceDashboardUid } from '../conventions.js';
+import { BASE_WINDOW, DASHBOARD_TAGS, DATASOURCE_NAME, DEFAULT_DATASOURCE_UID, OVERVIEW_DASHBOARD_UID, SLO_LABEL, SLO_SERIES, sliceDashboardUid } from '../conventions.js';
 import { dashboard, datasource, panel } from './panels.js';
 import type { GrafanaOptions, WindowProfile } from '../model/spec.js';
 import type { ResolvedSlice } from '../model/spec.js';
@@ -70,7 +70,7 @@ function sliceDashboard(slice: ResolvedSlice, profile: WindowProfile, datasource
       fieldConfig: { unit: 'short' },
     }),
   ];
-  return dashboard({ uid: sliceDashboardUid(slice), title: `SLO: ${slice.description} (${slice.name})`, tags: ['parapet', 'slo'], panels, datasourceUid: ds, templating, links: [
+  return dashboard({ uid: sliceDashboardUid(slice), title: `SLO: ${slice.description} (${slice.name})`, tags: DASHBOARD_TAGS, panels, datasourceUid: ds, templating, links: [
     { title: 'SLO overview', type: 'link', url: `/d/${OVERVIEW_DASHBOARD_UID}`, icon: 'dashboard' },
     { title: 'Runbook', type: 'link', url: slice.runbookUrl, targetBlank: true, icon: 'doc' },
   ] });
@@ -106,8 +106,8 @@ function overviewDashboard(slices: readonly ResolvedSlice[], datasourceUid: stri
       fieldConfig: { unit: 'short' },
     }),
   ];
-  return dashboard({ uid: OVERVIEW_DASHBOARD_UID, title: 'SLO overview', tags: ['parapet', 'slo'], panels, datasourceUid: ds, links: [
-    { title: 'Slices', type: 'dashboards', tags: ['parapet', 'slo'], asDropdown: true, includeVars: false, keepTime: true },
+  return dashboard({ uid: OVERVIEW_DASHBOARD_UID, title: 'SLO overview', tags: DASHBOARD_TAGS, panels, datasourceUid: ds, links: [
+    { title: 'Slices', type: 'dashboards', tags: DASHBOARD_TAGS, asDropdown: true, includeVars: false, keepTime: true },
   ] });
 }
 
@@ -130,7 +130,7 @@ export function generateGrafanaFiles(slices: readonly ResolvedSlice[], options: 
   });
   files['provisioning/datasources/parapet.yml'] = generatedHeader('parapet gen grafana') + toYaml({
     apiVersion: 1,
-    datasources: [{ name: 'Parapet Prometheus', uid: ds, type: 'prometheus', access: 'proxy', url: options.prometheusUrl ?? 'http://prometheus:9090', isDefault: false, editable: false, jsonData: { timeInterval: '1m' } }],
+    datasources: [{ name: DATASOURCE_NAME, uid: ds, type: 'prometheus', access: 'proxy', url: options.prometheusUrl ?? 'http://prometheus:9090', isDefault: false, editable: false, jsonData: { timeInterval: '1m' } }],
   });
   return files;
 }
