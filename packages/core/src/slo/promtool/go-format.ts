@@ -41,17 +41,19 @@ export function humanizePercentage(v: number): string {
 
 /**
  * Go's fmt `%.<digits>f`: rounds the exact binary value, ties to even (JS `toFixed` rounds
- * ties up).
+ * exact ties away from zero: 0.25 -> "0.3" where Go prints "0.2").
  */
 export function goFixed(v: number, digits: number): string {
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN';
-  const fixed = v.toFixed(digits);
-  // A tie is only possible when v * 10^digits is exactly representable as k + 0.5.
-  const scaled = v * 10 ** digits;
-  if (Math.abs(scaled % 1) === 0.5 && scaled / 10 ** digits === v) {
-    const down = Math.trunc(scaled);
-    const even = down % 2 === 0 ? down : down + Math.sign(scaled);
-    return (even / 10 ** digits).toFixed(digits);
-  }
-  return fixed;
+  const sign = v < 0 || Object.is(v, -0) ? '-' : '';
+  const magnitude = Math.abs(v);
+  // toFixed is exact (it rounds the true binary value), so 30 more digits expose a true tie.
+  const wide = magnitude.toFixed(Math.min(100, digits + 30));
+  const [whole = '0', fraction = ''] = wide.split('.');
+  const tie = fraction[digits] === '5' && /^0*$/.test(fraction.slice(digits + 1));
+  if (!tie) return sign + magnitude.toFixed(digits);
+  const truncated = digits === 0 ? whole : `${whole}.${fraction.slice(0, digits)}`;
+  const lastDigit = Number(truncated[truncated.length - 1]);
+  // Even last digit: round down (keep it); odd: toFixed rounds the tie up, to the even neighbour.
+  return sign + (lastDigit % 2 === 0 ? truncated : magnitude.toFixed(digits));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanize, humanizePercentage } from './go-format.js';
+import { goFixed, humanize, humanizePercentage } from './go-format.js';
 import { simulate } from './simulate.js';
 import { fixtureSlices } from '../../../test/slo-fixtures.js';
 import { workbookWindows } from '../model/windows.js';
@@ -39,5 +39,16 @@ describe('Prometheus template formatting', () => {
     expect(humanize(0.0123)).toBe('12.3m');
     expect(humanizePercentage(0.02553)).toBe('2.553%');
     expect(humanizePercentage(13.7)).toBe('1370%');
+  });
+
+  it('matches Go %.1f, ties to even on the exact binary value', () => {
+    expect(goFixed(100000, 1)).toBe('100000.0');
+    expect(goFixed(15790.24, 1)).toBe('15790.2');
+    expect(goFixed(0.25, 1)).toBe('0.2'); // exact tie, even neighbour
+    expect(goFixed(0.75, 1)).toBe('0.8');
+    expect(goFixed(0.45, 1)).toBe('0.5'); // 0.45 is 0.4500000000000000111 in binary: not a tie
+    expect(goFixed(0.35, 1)).toBe('0.3'); // 0.34999999999999997780
+    expect(goFixed(2.5, 0)).toBe('2');
+    expect(goFixed(-0.25, 1)).toBe('-0.2');
   });
 });
