@@ -4,5 +4,6 @@ import { defineConfig } from '@parapet/core';
 import { deliverySaas } from '@parapet/starter-pack-delivery-saas';
 
 export default defineConfig({
+  version: 'parapet/v1',
   providers: [deliverySaas({ runbookBaseUrl: 'https://runbooks.example.com/demo' })],
 });

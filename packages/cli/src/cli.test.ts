@@ -14,7 +14,7 @@ import { deliverySaas } from '@parapet/starter-pack-delivery-saas';
 
 export default defineConfig({
   providers: [deliverySaas({ runbookBaseUrl: 'https://wiki.example.com/runbooks' })],
-  alertmanager: { webhookUrl: 'https://app.example.com/parapet/alertmanager', pageReceiver: { pagerduty_configs: [{ routing_key: 'REPLACE_ME' }] } },
+  alertmanager: { webhookUrl: 'https://app.example.com/parapet/alertmanager', bearerTokenFile: '/etc/alertmanager/secrets/parapet-webhook-token', pageReceiver: { pagerduty_configs: [{ routing_key: 'REPLACE_ME' }] } },
 });
 `;
 
@@ -53,7 +53,7 @@ describe('parapet gen (the real bin, TypeScript config)', () => {
   it('cost prints raw window-minutes per slice', async () => {
     const result = await parapet(['cost', '--config', configPath]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/delivery_saas_email_acceptance\s+39\s+2\s+600/);
+    expect(result.stdout).toMatch(/delivery_saas_email_acceptance\s+41\s+2\s+600/);
   });
 });
 

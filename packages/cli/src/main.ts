@@ -26,9 +26,9 @@ function filesFor(target: Target, config: ParapetConfig, io: Io): Record<string,
     }
     case 'alertmanager':
       if (!config.alertmanager) {
-        throw new CliError('parapet gen alertmanager needs `alertmanager: { webhookUrl: "https://your-app/parapet/alertmanager" }` in the config (optionally bearerTokenFile, pageReceiver, ticketReceiver).', 2);
+        throw new CliError('parapet gen alertmanager needs `alertmanager: { webhookUrl: "https://your-app/parapet/alertmanager", bearerTokenFile: "/etc/alertmanager/secrets/parapet-webhook-token" }` in the config (optionally pageReceiver, ticketReceiver; see docs/alertmanager-receivers.md).', 2);
       }
-      return { 'alertmanager.yml': generateAlertmanagerConfig(config.alertmanager) };
+      return { 'alertmanager.yml': generateAlertmanagerConfig(slices, config.alertmanager) };
     case 'grafana':
       return generateGrafanaFiles(slices, config.grafana, windows);
   }

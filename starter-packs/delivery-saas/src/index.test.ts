@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { catalog, defineConfig, generatePrometheusFiles, generatePromtoolTests, resolveConfig, resolveSlices } from '@parapet/core';
+import { catalog } from '@parapet/core';
+import { defineConfig, generatePrometheusFiles, generatePromtoolTests, resolveConfig, resolveSlices } from '@parapet/core/slo';
 import { webSaas } from '@parapet/starter-pack-web-saas';
 import { needs } from '@parapet/vitest-preset/services';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ describe('delivery-saas starter pack', () => {
     const own = slices.slice(4);
     for (const [name, text] of Object.entries({ ...generatePrometheusFiles(slices), ...generatePromtoolTests(own) })) writeFileSync(join(dir, name), text);
     const outcome = async (args: string[]) => run('promtool', args, { cwd: dir }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
-    expect(await outcome(['check', 'rules', '--lint=all', '--lint-fatal', 'rules.yml'])).toContain('SUCCESS: 269 rules found');
+    expect(await outcome(['check', 'rules', '--lint=all', '--lint-fatal', 'rules.yml'])).toContain('SUCCESS: 283 rules found');
     const results = await Promise.all(own.map((s) => outcome(['test', 'rules', `${s.name}.test.yml`])));
     results.forEach((r, i) => expect(r, own[i]!.name).toContain('SUCCESS'));
   }, 120_000);

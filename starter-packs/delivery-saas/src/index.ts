@@ -1,5 +1,7 @@
-import type { Provider } from '@parapet/core';
-import { DEFAULT_RUNBOOK_BASE_URL, applyPackOptions, webSaasSlices, type StarterPackOptions, type WebSaasSliceName } from '@parapet/starter-pack-web-saas';
+import type { Provider } from '@parapet/core/slo';
+import { DEFAULT_RUNBOOK_BASE_URL, applyPackOptions, type StarterPackOptions } from '@parapet/core/slo';
+// Only the web-saas slice list: the pack options and their logic come from core.
+import { webSaasSlices, type WebSaasSliceName } from '@parapet/starter-pack-web-saas';
 import { deliverySlices } from './slices.js';
 
 export { deliverySlices } from './slices.js';

@@ -1,4 +1,4 @@
-import type { SliceSpec } from '@parapet/core';
+import type { SliceSpec } from '@parapet/core/slo';
 
 /** The delivery slices (email), given a runbook base URL. */
 export function deliverySlices(runbookBaseUrl: string): SliceSpec[] {

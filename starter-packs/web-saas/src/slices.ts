@@ -1,7 +1,4 @@
-import type { SliceSpec } from '@parapet/core';
-
-/** Default runbooks; point `runbookBaseUrl` at your own. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://parapet.dev/runbooks';
+import type { SliceSpec } from '@parapet/core/slo';
 
 const requests = 'parapet_http_server_requests_total';
 /** Requests that got an answer. Aborted requests (client went away) are not judged. */

@@ -1,19 +1,43 @@
-// SLO model, providers and generators (issue 3). Barrel re-exported from the package root.
+// @parapet/core/slo — SLO tooling: the spec model, the generators (Prometheus rules, promtool
+// tests, Alertmanager config, Grafana dashboards), the naming conventions they share and the
+// helpers starter packs use. Layout: model/ -> prometheus/ -> promtool/, grafana/, alertmanager/.
+
+// Model: spec types, definitions, validation
 export type {
   AlertClass, AlertmanagerOptions, BurnRatePair, EventRatioSli, FreshnessSli, GrafanaOptions, LatencySli, MatcherValue,
-  ParapetConfig, Provider, SeriesSelector, Sli, SliceSpec, SloPeriod, WindowProfile,
-} from './spec.js';
-export { defineSlice, defineProvider, composeProviders, defineConfig, resolveConfig, resolveSlices, type ResolvedConfig } from './define.js';
-export { SloSpecError, resolveSlice, DEFAULT_MIN_BAD_EVENTS, DEFAULT_NO_DATA_FOR, type ResolvedSlice } from './validate.js';
-export { workbookWindows, recordedWindows } from './windows.js';
-export { SERIES as SLO_SERIES, alertName as sloAlertName } from './names.js';
+  ParapetConfig, Provider, ResolvedSlice, SeriesSelector, Sli, SliceSpec, SloPeriod, WindowProfile,
+} from './model/spec.js';
+export { defineSlice, defineProvider, composeProviders, defineConfig, resolveConfig, resolveSlices, type ResolvedConfig } from './model/define.js';
 export {
-  generatePrometheusRules, recordingGroup as sloRecordingGroup, alertGroup as sloAlertGroup,
-  type PrometheusRuleSet, type RuleGroup as SloRuleGroup, type RecordingRule as SloRecordingRule, type AlertingRule as SloAlertingRule,
-} from './rules.js';
-export { generatePrometheusFiles, renderPrometheusFiles, type PrometheusFiles } from './prometheus-files.js';
-export { generatePromtoolTest, generatePromtoolTests, generatePromtoolTestsLenient } from './promtool-tests.js';
-export { generateAlertmanagerConfig } from './alertmanager.js';
-export { generateGrafanaFiles, sliceDashboardUid } from './grafana.js';
-export { sloCostReport, formatCostReport, type SliceCost } from './cost.js';
-export { budgetOf as sloErrorBudget } from './decimal.js';
+  resolveSlice, DEFAULT_MIN_BAD_EVENTS, DEFAULT_NO_DATA_FOR, DEFAULT_NO_DATA_SEVERITY, type ResolveSliceArgs,
+} from './model/validate.js';
+export { SloSpecError } from './model/spec-error.js';
+export { workbookWindows, recordedWindows } from './model/windows.js';
+export { errorBudget } from './model/decimal.js';
+export { applyPackOptions, DEFAULT_RUNBOOK_BASE_URL, type StarterPackOptions } from './model/starter-pack.js';
+
+// Conventions: every generated name
+export {
+  CONFIG_VERSION, CONFIG_VERSIONS, SLO_LABEL, SEVERITY_LABEL, ALERTNAME_LABEL, PAGE_SEVERITY, TICKET_SEVERITY, RESERVED_LABELS,
+  SUMMARY_ANNOTATION, DESCRIPTION_ANNOTATION, RUNBOOK_URL_ANNOTATION, BURN_RATE_ANNOTATION, BUDGET_CONSUMED_ANNOTATION, RESERVED_ANNOTATIONS,
+  BASE_WINDOW, EVALUATION_INTERVAL, WINDOW_RANGE_MARGIN_SECONDS, SLO_SERIES, RULE_GROUP_PREFIX, camelCase, alertName, recordingGroupName,
+  alertGroupName, WEBHOOK_RECEIVER, PAGE_RECEIVER, TICKET_RECEIVER, OVERVIEW_DASHBOARD_UID, DEFAULT_DATASOURCE_UID, DATASOURCE_NAME, DASHBOARD_TAGS, MAX_DASHBOARD_UID_LENGTH,
+  sliceDashboardUid, type AlertKind, type ConfigVersion, type Severity,
+} from './conventions.js';
+
+// Prometheus rules
+export {
+  generatePrometheusRules, recordingGroup, alertGroup, windowRange,
+  type PrometheusRuleSet, type RuleGroup, type RecordingRule, type AlertingRule,
+} from './prometheus/rules.js';
+export { generatePrometheusFiles, renderPrometheusFiles, type PrometheusFiles } from './prometheus/files.js';
+export { sloCostReport, formatCostReport, type SliceCost } from './prometheus/cost.js';
+
+// promtool unit tests
+export { generatePromtoolTest, generatePromtoolTests, generatePromtoolTestsLenient } from './promtool/tests.js';
+
+// Alertmanager
+export { generateAlertmanagerConfig, inhibitEqualLabels } from './alertmanager/config.js';
+
+// Grafana
+export { generateGrafanaFiles } from './grafana/dashboards.js';
