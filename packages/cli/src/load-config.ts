@@ -43,7 +43,7 @@ export async function loadConfig(path: string, cwd: string, options: LoadConfigO
     loaded = await jiti.import(file, { default: true });
   } catch (error) {
     if (isParapetError(error)) throw error;
-    throw new CliError(`Loading ${file} failed: ${firstLine(error)}\n${userFrames(error, cwd)}How to fix: ${fixFor(error, file)}`, { details: { file }, cause: error });
+    throw new CliError(`Loading ${file} failed: ${headline(error)}\n${userFrames(error, cwd)}How to fix: ${fixFor(error, file)}`, { details: { file }, cause: error });
   }
   const config = loaded as Partial<ParapetConfig> | undefined;
   if (!config || typeof config !== 'object' || !Array.isArray(config.providers)) {
@@ -55,8 +55,8 @@ export async function loadConfig(path: string, cwd: string, options: LoadConfigO
   return config as ParapetConfig;
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+function headline(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\nRequire stack:')[0]!;
   return message.split('\n').filter((line) => line.trim() !== '').slice(0, 3).join('\n');
 }
 
