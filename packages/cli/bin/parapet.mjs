@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = join(packageDir, '..', '..');
 const source = join(packageDir, 'src', 'main.ts');
+const inRepository = existsSync(source) && existsSync(join(repoRoot, 'pnpm-workspace.yaml'));
 
 /** `@parapet/x[/sub]` -> its source file, for every workspace package that declares one. */
 function workspaceSources(root) {
@@ -30,9 +32,12 @@ function workspaceSources(root) {
 
 let run;
 let options = {};
-if (existsSync(source)) {
-  const alias = workspaceSources(join(packageDir, '..', '..'));
-  const { createJiti } = await import('jiti');
+if (inRepository) {
+  const alias = workspaceSources(repoRoot);
+  const { createJiti } = await import('jiti').catch(() => {
+    console.error('parapet: this repository is not installed yet. Run `npm test` or `npm run demo` once from its root (they install it), then retry.');
+    process.exit(2);
+  });
   ({ main: run } = await createJiti(import.meta.url, { alias }).import(source));
   options = { load: { alias } };
 } else {

@@ -67,7 +67,8 @@ const { webSaas } = require('@parapet/starter-pack-web-saas');
 
 module.exports = defineConfig({ providers: [webSaas()] });
 `;
-const typedConfig = `import { defineConfig, type ParapetConfig } from '@parapet/core';
+const typedConfig = `import { defineConfig } from '@parapet/core';
+import type { ParapetConfig } from '@parapet/core/slo';
 import { webSaas } from '@parapet/starter-pack-web-saas';
 
 const config: ParapetConfig = defineConfig({ providers: [webSaas()] });
