@@ -169,6 +169,17 @@ describe('commands in the docs', () => {
     }
   }, 300_000);
 
+  it('write `npm run parapet` output (this repository) only to git-ignored folders', async () => {
+    const inRepo = parapets.filter((p) => p.command.text.startsWith('npm run parapet'));
+    expect(inRepo.length).toBeGreaterThan(0);
+    for (const { args, command } of inRepo) {
+      const parsed = parseArgs(args);
+      if (parsed.kind !== 'gen') continue;
+      const ignored = await run('git', ['check-ignore', '--no-index', '-q', `${parsed.out}/rules.yml`], repoRoot);
+      expect({ where: `${command.source}:${command.line}`, out: parsed.out, ignored: ignored.code === 0 }).toEqual({ where: `${command.source}:${command.line}`, out: parsed.out, ignored: true });
+    }
+  });
+
   it('the checker rejects what users cannot run', () => {
     const at = (text: string, heading = 'Usage'): DocCommand => ({ source: 'docs/x.md', line: 1, heading, text, sample: false });
     const bad = ['pnpm parapet cost', 'parapet gen prometheus', 'npm run nope', 'npm install @parapet/nope', 'yarn add x', 'npx tsc', 'make demo'];
