@@ -3,7 +3,6 @@ import { USAGE, parseArgs } from './args.js';
 import type { CommandContext } from './commands/context.js';
 import { cost } from './commands/cost.js';
 import { gen } from './commands/gen.js';
-import { UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { loadConfig, type LoadConfigOptions } from './load-config.js';
 
@@ -33,7 +32,7 @@ export async function main(argv: readonly string[], io: Io = processIo, options:
 
 /** Prints an error the way the user can act on it; returns the exit code its error code maps to. */
 function report(error: unknown, io: Io): number {
-  if (error instanceof UsageError) {
+  if (isParapetError(error) && error.code === 'USAGE') {
     io.stderr(`parapet: ${error.message}\n\n${USAGE}`);
     return error.exitCode;
   }
