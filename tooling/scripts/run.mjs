@@ -60,7 +60,12 @@ if (task === 'test') {
   printSummary(reportFile);
   process.exit(status);
 } else if (task === 'demo') {
-  run(['--filter', '@parapet/demo', 'start']);
+  // Ctrl-C signals the whole process group: the demo closes its server and exits 0 by itself.
+  // Wait for it instead of dying first, and run it with node directly: pnpm and its shell would
+  // report the signal as a failure.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+  const demo = spawnSync(process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts'], { cwd: join(root, 'apps', 'demo'), stdio: 'inherit', env });
+  process.exit(demo.status ?? 1);
 } else {
   console.error(`[parapet] unknown task "${task}"; expected "test" or "demo".`);
   process.exit(2);

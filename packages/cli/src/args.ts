@@ -1,49 +1,87 @@
-/** Command-line parsing for `parapet`. Small on purpose: three commands, two flags. */
-export const TARGETS = ['prometheus', 'alertmanager', 'grafana'] as const;
-export type Target = (typeof TARGETS)[number];
+/** Command-line parsing for `parapet`, on node's `util.parseArgs` (strict: unknown flags are errors). */
+import { parseArgs as parseArgv } from 'node:util';
+import { costHelp, type CostArgs } from './commands/cost.js';
+import { TARGETS, defaultOut, genHelp, type GenArgs, type Target } from './commands/gen.js';
+import { UsageError } from './errors.js';
+
+export { TARGETS, type Target };
 
 export type Command =
-  | { readonly kind: 'gen'; readonly target: Target; readonly config: string; readonly out: string }
-  | { readonly kind: 'cost'; readonly config: string }
+  | ({ readonly kind: 'gen' } & GenArgs)
+  | ({ readonly kind: 'cost' } & CostArgs)
   | { readonly kind: 'help' };
 
+export const DEFAULT_CONFIG = 'parapet.config.ts';
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  out: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+
+/** The options each command takes (`--help` is always allowed). */
+const ACCEPTS: Record<'gen' | 'cost', readonly OptionName[]> = { gen: ['config', 'out'], cost: ['config'] };
+const EXAMPLE_VALUE: Record<OptionName, string> = { config: DEFAULT_CONFIG, out: 'ops/prometheus', help: '' };
+
+const rows = [...genHelp.commands, ...costHelp.commands];
+const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+
 export const USAGE = `Usage:
-  parapet gen prometheus|alertmanager|grafana [--config parapet.config.ts] [--out <dir>]
-  parapet cost [--config parapet.config.ts]
+  ${genHelp.synopsis}
+  ${costHelp.synopsis}
+  parapet help
 
-  gen prometheus    recording_rules.yml, alerts.yml, rules.yml and tests/<slice>.{rules,test}.yml
-  gen alertmanager  alertmanager.yml (needs \`alertmanager: { webhookUrl }\` in the config)
-  gen grafana       dashboards/*.json and provisioning/{dashboards,datasources}/parapet.yml
-  cost              raw sample window-minutes the rules read per hour, per slice
+${rows.map(([name, text]) => `  ${name.padEnd(width)}${text}`).join('\n')}
 
-  --config  TypeScript or JavaScript file whose default export is defineConfig({ providers: [...] })
-  --out     output folder (default: parapet/<target>)
+Options:
+  -c, --config <file>  TypeScript or JavaScript config (.ts .mts .cts .js .mjs .cjs) whose default export
+                       is defineConfig({ providers: [...] }) (default: ${DEFAULT_CONFIG})
+  -o, --out <dir>      output folder for gen (default: parapet/<target>)
+  -h, --help           this text
+
+Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.
 `;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
+const list = (names: readonly string[]) => names.map((n) => `--${n}`).join(' and ');
+
+function usageErrorFrom(error: unknown, argv: readonly string[]): UsageError {
+  const { code, message } = error as { code?: string; message?: string };
+  const flag = /'(-[^' ]+)/.exec(message ?? '')?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return new UsageError(`Unknown option ${flag}. Options are --config, --out and --help.`, { details: { argv } });
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = (Object.keys(OPTIONS) as OptionName[]).find((n) => message?.includes(`--${n}`)) ?? 'config';
+    return new UsageError(`--${name} needs a value, e.g. --${name} ${EXAMPLE_VALUE[name]}.`, { details: { argv } });
+  }
+  return new UsageError(message ?? String(error), { details: { argv } });
 }
 
+/** Parses `argv` (without node and the script). Throws UsageError for anything it cannot run. */
 export function parseArgs(argv: readonly string[]): Command {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    if (arg.startsWith('--')) {
-      const [key, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-      if (key !== 'config' && key !== 'out') throw new UsageError(`Unknown option --${key}. Options are --config and --out.`);
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${key} needs a value, e.g. --${key} ${key === 'config' ? 'parapet.config.ts' : 'ops/prometheus'}.`);
-      flags[key] = value;
-    } else positional.push(arg);
+  let parsed;
+  try {
+    parsed = parseArgv({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageErrorFrom(error, argv);
   }
-  const config = flags.config ?? 'parapet.config.ts';
-  const [command, target, ...rest] = positional;
-  if (command === undefined || command === 'help') return { kind: 'help' };
-  if (command === 'cost' && target === undefined) return { kind: 'cost', config };
-  if (command !== 'gen') throw new UsageError(`Unknown command "${[command, target, ...rest].filter(Boolean).join(' ')}".`);
+  const { values, positionals } = parsed;
+  const [command, target, ...rest] = positionals;
+  if (values.help || command === 'help') return { kind: 'help' };
+  if (command === undefined) throw new UsageError('No command given.');
+  if (command !== 'gen' && command !== 'cost') {
+    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen and cost.`);
+  }
+  const given = (Object.keys(values) as OptionName[]).filter((name) => values[name] !== undefined);
+  const extra = given.find((name) => !ACCEPTS[command].includes(name));
+  if (extra !== undefined) throw new UsageError(`parapet ${command} does not take --${extra}; it takes ${list(ACCEPTS[command])}.`);
+  const config = values.config ?? DEFAULT_CONFIG;
+  if (command === 'cost') {
+    if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet cost takes no target.`);
+    return { kind: 'cost', config };
+  }
   if (!TARGETS.includes(target as Target)) throw new UsageError(`parapet gen needs a target: ${TARGETS.join(', ')}${target ? ` (got "${target}")` : ''}.`);
   if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
-  return { kind: 'gen', target: target as Target, config, out: flags.out ?? `parapet/${target}` };
+  return { kind: 'gen', target: target as Target, config, out: values.out ?? defaultOut(target as Target) };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveSlices } from '@parapet/core';
+import { resolveSlices } from '@parapet/core/slo';
 import { deliverySaas } from '@parapet/starter-pack-delivery-saas';
 import { needs } from '@parapet/vitest-preset/services';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,8 +45,8 @@ describe.each(docs)('docs/%s examples', (doc) => {
 
   it('uses only real CLI commands in shell examples', () => {
     for (const block of all.filter((b) => b.lang === 'sh')) {
-      for (const line of block.code.split('\n').filter((l) => l.startsWith('pnpm parapet '))) {
-        expect(() => parseArgs(line.replace('pnpm parapet ', '').split(/\s+/))).not.toThrow();
+      for (const line of block.code.split('\n').filter((l) => l.startsWith('npx parapet '))) {
+        expect(() => parseArgs(line.replace('npx parapet ', '').split(/\s+/))).not.toThrow();
       }
     }
   });

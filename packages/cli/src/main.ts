@@ -1,77 +1,54 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import {
-  SloSpecError, formatCostReport, generateAlertmanagerConfig, generateGrafanaFiles, generatePrometheusFiles, generatePromtoolTestsLenient,
-  resolveConfig, sloCostReport, type ParapetConfig,
-} from '@parapet/core';
-import { USAGE, UsageError, parseArgs, type Target } from './args.js';
-import { CliError, loadConfig } from './load-config.js';
+import { isParapetError } from '@parapet/core/integration';
+import { USAGE, parseArgs } from './args.js';
+import type { CommandContext } from './commands/context.js';
+import { cost } from './commands/cost.js';
+import { gen } from './commands/gen.js';
+import { processIo, type Io } from './io.js';
+import { loadConfig, type LoadConfigOptions } from './load-config.js';
 
-export interface Io {
-  readonly cwd: string;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-const defaultIo: Io = { cwd: process.cwd(), stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
-
-function filesFor(target: Target, config: ParapetConfig, io: Io): Record<string, string> {
-  const { slices, windows } = resolveConfig(config);
-  switch (target) {
-    case 'prometheus': {
-      const { files, skipped } = generatePromtoolTestsLenient(slices, windows);
-      for (const s of skipped) io.stderr(`parapet: warning: no unit test for slice "${s.slice}": ${s.reason}\n`);
-      const tests = Object.fromEntries(Object.entries(files).map(([name, text]) => [`tests/${name}`, text]));
-      return { ...generatePrometheusFiles(slices, windows), ...tests };
-    }
-    case 'alertmanager':
-      if (!config.alertmanager) {
-        throw new CliError('parapet gen alertmanager needs `alertmanager: { webhookUrl: "https://your-app/parapet/alertmanager", bearerTokenFile: "/etc/alertmanager/secrets/parapet-webhook-token" }` in the config (optionally pageReceiver, ticketReceiver; see docs/alertmanager-receivers.md).', 2);
-      }
-      return { 'alertmanager.yml': generateAlertmanagerConfig(slices, config.alertmanager) };
-    case 'grafana':
-      return generateGrafanaFiles(slices, config.grafana, windows);
-  }
+export interface MainOptions {
+  /** How config files load (see `LoadConfigOptions.alias`). */
+  readonly load?: LoadConfigOptions;
 }
 
 /** Runs the CLI; resolves to the process exit code. Errors are printed, never thrown. */
-export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo, options: MainOptions = {}): Promise<number> {
   try {
     const command = parseArgs(argv);
-    if (command.kind === 'help') {
-      io.stdout(USAGE);
-      return 0;
+    const context: CommandContext = { io, loadConfig: (path) => loadConfig(path, io.cwd, options.load) };
+    switch (command.kind) {
+      case 'help':
+        io.stdout(USAGE);
+        return 0;
+      case 'gen':
+        return await gen(command, context);
+      case 'cost':
+        return await cost(command, context);
     }
-    const config = await loadConfig(command.config, io.cwd);
-    if (command.kind === 'cost') {
-      const { slices, windows } = resolveConfig(config);
-      io.stdout(formatCostReport(sloCostReport(slices, windows)));
-      io.stdout('Raw window-minutes: minutes of raw series each range selector reads, times evaluations per hour (rules run every 1m).\n');
-      return 0;
-    }
-    const files = filesFor(command.target, config, io);
-    const out = resolve(io.cwd, command.out);
-    for (const [name, text] of Object.entries(files)) {
-      const path = join(out, name);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
-    }
-    io.stdout(`parapet gen ${command.target}: wrote ${Object.keys(files).length} files to ${relative(io.cwd, out) || '.'}\n${Object.keys(files).map((f) => `  ${f}\n`).join('')}`);
-    return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`parapet: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof SloSpecError) {
-      io.stderr(`parapet: ${error.message}\nFix the slices above in your config or provider and run again.\n`);
-      return 1;
-    }
-    if (error instanceof CliError) {
-      io.stderr(`parapet: ${error.message}\n`);
-      return error.exitCode;
-    }
-    io.stderr(`parapet: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
+    return report(error, io);
   }
+}
+
+/** Prints an error the way the user can act on it; returns the exit code its error code maps to. */
+function report(error: unknown, io: Io): number {
+  if (isParapetError(error) && error.code === 'USAGE') {
+    io.stderr(`parapet: ${error.message}\n\n${USAGE}`);
+    return error.exitCode;
+  }
+  // `SloSpecError` before it became a ParapetError (code SLO_SPEC) is matched by name.
+  const sloSpec = error instanceof Error && (error.name === 'SloSpecError' || (isParapetError(error) && error.code === 'SLO_SPEC'));
+  if (sloSpec) {
+    io.stderr(`parapet: ${error.message}\nFix the slices above in your config or provider and run again.\n`);
+    return isParapetError(error) ? error.exitCode : 1;
+  }
+  if (isParapetError(error)) {
+    io.stderr(`parapet: ${error.message}\n`);
+    return error.exitCode;
+  }
+  io.stderr(
+    `parapet: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
+      'This is a bug in Parapet; please report it with the output above.\n',
+  );
+  return 1;
 }

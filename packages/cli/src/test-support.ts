@@ -1,6 +1,7 @@
 /** Helpers for CLI tests: run the real bin, write configs where workspace packages resolve. */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -19,7 +20,35 @@ export function scratch(): string {
   return dir;
 }
 
-/** Removes the folders `scratch()` made; call from afterAll. */
+/**
+ * A fresh project outside the repository, as `npm init -y` makes it (CommonJS), or with
+ * `"type": "module"`, whose node_modules link the workspace packages a config imports.
+ */
+export async function project(type: 'commonjs' | 'module'): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), `parapet-cli-${type}-`));
+  made.push(dir);
+  const init = await exec(npm, ['init', '-y'], dir);
+  if (init.code !== 0) throw new Error(`npm init -y failed in ${dir}: ${init.stderr}`);
+  if (type === 'module') {
+    const set = await exec(npm, ['pkg', 'set', 'type=module'], dir);
+    if (set.code !== 0) throw new Error(`npm pkg set type=module failed: ${set.stderr}`);
+  }
+  mkdirSync(join(dir, 'node_modules', '@parapet'), { recursive: true });
+  for (const [name, path] of Object.entries(workspacePackages)) symlinkSync(join(repoRoot, path), join(dir, 'node_modules', '@parapet', name), 'dir');
+  return dir;
+}
+
+const workspacePackages = {
+  core: 'packages/core',
+  cli: 'packages/cli',
+  'starter-pack-web-saas': 'starter-packs/web-saas',
+  'starter-pack-delivery-saas': 'starter-packs/delivery-saas',
+};
+
+/** npm as a user has it: on PATH. */
+export const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** Removes the folders `scratch()` and `project()` made; call from afterAll. */
 export function removeScratch(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

@@ -37,8 +37,8 @@ export const ERROR_CODES = {
   SLO_SPEC: { status: 500, exitCode: 1 },
   /** A probe definition is invalid. */
   PROBE_DEFINITION: { status: 500, exitCode: 1 },
-  /** A config file could not be found or loaded. */
-  CONFIG_LOAD: { status: 500, exitCode: 1 },
+  /** A config file could not be found or loaded, or lacks a section the command needs (exits 2, like usage errors). */
+  CONFIG_LOAD: { status: 500, exitCode: 2 },
   /** A command-line usage error. */
   USAGE: { status: 400, exitCode: 2 },
   /** An optional peer dependency the caller asked for is not installed. */
