@@ -1,5 +1,5 @@
-// The SLOs of the demo app: the two starter packs, composed. `pnpm parapet gen prometheus
-// --config apps/demo/parapet.config.ts --out ops/prometheus` turns them into rules and tests.
+// The SLOs of the demo app: the two starter packs, composed. `npm run parapet -- gen prometheus
+// --config apps/demo/parapet.config.ts` turns them into rules and tests under parapet/prometheus.
 import { defineConfig } from '@parapet/core';
 import { deliverySaas } from '@parapet/starter-pack-delivery-saas';
 
