@@ -2,13 +2,14 @@
 // Behind `.ci/run` (after the services are up): the whole suite on Node 24, then everything but
 // the slow tier (PARAPET_TESTS=fast: end-to-end, browser and tarball-install tests) on Node 22.
 // Both Nodes come from the npm registry's `node` package through npx, pinned here. Each pass is
-// `tooling/scripts/run.mjs test` (install, typecheck + lint, vitest); this script prints ONE
+// `npm test` (install, typecheck + lint, vitest) with that Node first on PATH; this script prints ONE
 // closing `N passed, N failed` line summed over both and exits non-zero if either pass failed.
 // Runs on any Node that can start it (the machine's own may be older than the project needs).
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchNode, runWithNode } from './run.mjs';
+import { spawnSync } from 'node:child_process';
+import { fetchNode } from './run.mjs';
 
 /** The Node versions CI runs; keep NODE_24 equal to run.mjs's FALLBACK_NODE. */
 const NODE_24 = '24.21.0';
@@ -27,12 +28,17 @@ for (const pass of passes) {
   const report = join(root, '.parapet-tmp', `vitest-report-node${pass.node}.json`);
   rmSync(report, { force: true });
   console.log(`\n[parapet ci] Node ${pass.node}: ${pass.tier === 'all' ? 'every test' : 'every test but the slow tier (PARAPET_TESTS=fast)'}\n`);
-  const status = runWithNode(bin, [join(root, 'tooling', 'scripts', 'run.mjs'), 'test'], {
-    ...process.env,
-    PARAPET_TESTS: pass.tier,
-    PARAPET_VITEST_REPORT: report,
-    PARAPET_NO_SUMMARY: '1',
-  });
+  // Exactly what a user runs: `npm test`, with this pass's Node first on PATH.
+  const status = spawnSync('npm', ['test'], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PATH: `${dirname(bin)}:${process.env.PATH}`,
+      PARAPET_TESTS: pass.tier,
+      PARAPET_VITEST_REPORT: report,
+      PARAPET_NO_SUMMARY: '1',
+    },
+  }).status ?? 1;
   let counts;
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
