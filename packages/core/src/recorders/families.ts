@@ -38,7 +38,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const labels = { journey: e.journey, step: e.step ?? e.journey, outcome: e.outcome };
       steps.labels(labels).inc(1);
-      observeSeconds(rt, 'journey.step.invalid_seconds', 'journey.step: durationSeconds', e.durationSeconds, () => duration.labels(labels), e.traceId);
+      observeSeconds({ metrics: rt, family: 'journey.step', field: 'durationSeconds', value: e.durationSeconds, child: () => duration.labels(labels), traceId: e.traceId });
     };
   },
 
@@ -48,7 +48,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const base = { integration: e.integration, provider: e.provider, channel: e.channel, outcome: e.outcome };
       outbound.labels({ ...base, fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'delivery.outbound.invalid_seconds', 'delivery.outbound: durationSeconds', e.durationSeconds, () => duration.labels(base), e.traceId);
+      observeSeconds({ metrics: rt, family: 'delivery.outbound', field: 'durationSeconds', value: e.durationSeconds, child: () => duration.labels(base), traceId: e.traceId });
     };
   },
 
@@ -69,7 +69,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const where = { integration: e.integration, provider: e.provider, channel: e.channel };
       ingest.labels({ ...where, outcome: e.outcome, fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'delivery.webhook_ingest.invalid_seconds', 'delivery.webhook_ingest: delaySeconds', e.delaySeconds, () => delay.labels(where));
+      observeSeconds({ metrics: rt, family: 'delivery.webhook_ingest', field: 'delaySeconds', value: e.delaySeconds, child: () => delay.labels(where) });
       last.labels(where).set(nowSeconds());
     };
   },
@@ -80,7 +80,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const base = { integration: e.integration, provider: e.provider, queue: e.queue, pipeline_stage: e.stage, outcome: e.outcome };
       stages.labels({ ...base, retry_state: e.retryState ?? 'first_attempt', fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'async.stage.invalid_seconds', 'async.stage: durationSeconds', e.durationSeconds, () => duration.labels(base), e.traceId);
+      observeSeconds({ metrics: rt, family: 'async.stage', field: 'durationSeconds', value: e.durationSeconds, child: () => duration.labels(base), traceId: e.traceId });
     };
   },
 
@@ -102,7 +102,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const where = { integration: e.integration, provider: e.provider, queue: e.queue, pipeline_stage: e.stage };
       callbacks.labels({ ...where, outcome: e.outcome }).inc(1);
-      observeSeconds(rt, 'async.callback.invalid_seconds', 'async.callback: delaySeconds', e.delaySeconds, () => delay.labels(where));
+      observeSeconds({ metrics: rt, family: 'async.callback', field: 'delaySeconds', value: e.delaySeconds, child: () => delay.labels(where) });
       if (e.outcome === 'succeeded') lastSuccess.labels(where).set(nowSeconds());
     };
   },
@@ -113,7 +113,7 @@ export const recorders: RecorderFactories = {
     return (e) => {
       const labels = { probe: e.probe, outcome: e.outcome };
       runs.labels(labels).inc(1);
-      observeSeconds(rt, 'probe.run.invalid_seconds', 'probe.run: durationSeconds', e.durationSeconds, () => duration.labels(labels));
+      observeSeconds({ metrics: rt, family: 'probe.run', field: 'durationSeconds', value: e.durationSeconds, child: () => duration.labels(labels) });
     };
   },
 

@@ -1,5 +1,6 @@
 import { httpServerRequestDuration, httpServerRequests } from '../catalog/catalog.js';
 import { normalizeMethod, routeLabel, statusClass, statusCodeLabel } from '../catalog/normalize.js';
+import { OTHER_VALUE } from '../catalog/sentinels.js';
 import { HTTP_METHODS } from '../catalog/values.js';
 import type { HttpServerRequestEvent } from '../events/types.js';
 import type { CounterChild, HistogramChild } from '../metrics/sink.js';
@@ -39,7 +40,7 @@ export function httpRecorder(rt: MetricsRuntime) {
   function resolve(route: string, method: number, slot: number): Children {
     const cls = slot === ABORTED_SLOT ? 'aborted' : statusClass(slot);
     const code = slot === ABORTED_SLOT ? ABORTED_STATUS_CODE : statusCodeLabel(slot);
-    const values = [r.bound(0, route), r.bound(1, HTTP_METHODS[method] ?? '_OTHER'), r.bound(2, cls), r.bound(3, code)];
+    const values = [r.bound(0, route), r.bound(1, HTTP_METHODS[method] ?? OTHER_VALUE), r.bound(2, cls), r.bound(3, code)];
     return { requests: requests.childFor(values), duration: duration.childFor(values) };
   }
 
@@ -60,6 +61,8 @@ export function httpRecorder(rt: MetricsRuntime) {
     children.requests.inc(1);
     const duration = children.duration;
     // Required field: a missing duration is bad input, reported like an invalid one.
-    observeSeconds(rt, 'http.invalid_duration', 'durationSeconds', event.durationSeconds ?? Number.NaN, () => duration, event.traceId);
+    observeSeconds({
+      metrics: rt, family: 'http.server.request', field: 'durationSeconds', value: event.durationSeconds ?? Number.NaN, child: () => duration, traceId: event.traceId,
+    });
   };
 }

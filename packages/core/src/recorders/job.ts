@@ -6,8 +6,6 @@ import type { CounterChild, HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
 import { observeSeconds } from './observe.js';
 
-const COMPONENT = 'job.run.invalid_seconds';
-
 const OUTCOME_INDEX = new Map<string, number>(JOB_OUTCOMES.map((o, i) => [o, i]));
 const ATTEMPT_INDEX = new Map<string, number>(ATTEMPT_BUCKETS.map((a, i) => [a, i]));
 
@@ -50,9 +48,13 @@ export function jobRecorder(rt: MetricsRuntime) {
     const slot = outcome * ATTEMPT_BUCKETS.length + ATTEMPT_INDEX.get(attempt)!;
     const counter = (children.runs[slot] ??= runs.labels({ queue: e.queue, job: e.job, outcome: e.outcome, attempt }));
     counter.inc(1);
-    observeSeconds(rt, COMPONENT, 'job.run: durationSeconds', e.durationSeconds,
-      () => (children.durations[outcome] ??= duration.labels({ queue: e.queue, job: e.job, outcome: e.outcome })), e.traceId);
-    observeSeconds(rt, COMPONENT, 'job.run: waitSeconds', e.waitSeconds,
-      () => (children.wait ??= wait.labels({ queue: e.queue, job: e.job })), e.traceId);
+    observeSeconds({
+      metrics: rt, family: 'job.run', field: 'durationSeconds', value: e.durationSeconds, traceId: e.traceId,
+      child: () => (children.durations[outcome] ??= duration.labels({ queue: e.queue, job: e.job, outcome: e.outcome })),
+    });
+    observeSeconds({
+      metrics: rt, family: 'job.run', field: 'waitSeconds', value: e.waitSeconds, traceId: e.traceId,
+      child: () => (children.wait ??= wait.labels({ queue: e.queue, job: e.job })),
+    });
   };
 }

@@ -1,4 +1,6 @@
-import client, { type Registry } from 'prom-client';
+import type { Metric, Registry } from 'prom-client';
+import { ParapetError } from '../errors/parapet-error.js';
+import { loadPromClient } from '../internal/peer.js';
 import type { MetricDefinition } from '../catalog/define.js';
 import type { CounterChild, GaugeChild, HistogramChild, Labels, MetricSink, SinkMetric } from '../metrics/sink.js';
 
@@ -88,7 +90,7 @@ export class PromClientSink implements MetricSink {
   private readonly registered: string[] = [];
 
   constructor(options: PromClientSinkOptions = {}) {
-    this.registry = options.registry ?? client.register;
+    this.registry = options.registry ?? loadPromClient('attach()').register;
   }
 
   counter(def: MetricDefinition): SinkMetric<CounterChild> {
@@ -140,9 +142,11 @@ export class PromClientSink implements MetricSink {
 
   private register(def: MetricDefinition, type: Collector['type'], metric: PromSinkMetric<{ labels: Labels }>, values: () => PromValue[]): void {
     if (this.registry.getSingleMetric(def.name)) {
-      throw new Error(
+      throw new ParapetError(
+        'ATTACH_FAILED',
         `prom-client registry already has a metric named "${def.name}". Parapet is probably attached twice to the same ` +
-          'registry: call detach() on the first handle, or pass a separate `registry` to attach().',
+          'registry: call close() on the first handle, or pass a separate `registry` to attach().',
+        { details: { metric: def.name } },
       );
     }
     const collector: Collector = {
@@ -155,7 +159,7 @@ export class PromClientSink implements MetricSink {
       },
       reset: () => metric.cells.clear(),
     };
-    this.registry.registerMetric(collector as unknown as client.Metric);
+    this.registry.registerMetric(collector as unknown as Metric);
     this.registered.push(def.name);
   }
 }
