@@ -41,9 +41,9 @@ describe.skipIf(!(await needs('redis')))('Redis stopped and restarted under a ru
     const handle: ParapetHandle = attach({
       registry,
       logger: { warn() {}, error() {} },
-      adapters: [bullmq({ workers: [worker], queues: [queue], sampleIntervalMs: 200, sampleTimeoutMs: 150 })],
+      integrations: [bullmq({ workers: [worker], queues: [queue], sampleIntervalMs: 200, sampleTimeoutMs: 150 })],
     });
-    cleanup.push(() => handle.detach());
+    cleanup.push(() => handle.close());
     const metrics = createMetricsHandler({ registry, public: true });
     const scrape = async () => {
       const response = await metrics(new Request('http://host/metrics'));
