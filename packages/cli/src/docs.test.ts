@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveSlices } from '@parapet/core';
+import { resolveSlices } from '@parapet/core/slo';
 import { deliverySaas } from '@parapet/starter-pack-delivery-saas';
 import { needs } from '@parapet/vitest-preset/services';
 import { afterAll, describe, expect, it } from 'vitest';

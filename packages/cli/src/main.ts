@@ -1,9 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import {
-  SloSpecError, formatCostReport, generateAlertmanagerConfig, generateGrafanaFiles, generatePrometheusFiles, generatePromtoolTestsLenient,
-  resolveConfig, sloCostReport, type ParapetConfig,
-} from '@parapet/core';
+import type { ParapetConfig } from '@parapet/core';
+import { SloSpecError, formatCostReport, generateAlertmanagerConfig, generateGrafanaFiles, generatePrometheusFiles, generatePromtoolTestsLenient, resolveConfig, sloCostReport } from '@parapet/core/slo';
 import { USAGE, UsageError, parseArgs, type Target } from './args.js';
 import { CliError, loadConfig } from './load-config.js';
 
