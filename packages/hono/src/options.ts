@@ -34,7 +34,7 @@ export interface ParapetInstrumentOptions {
   traceId?: false | ((request: Request) => string | undefined);
 }
 
-export type { ResolvedHttpAdapterOptions as ResolvedOptions } from '@parapet/core';
+export type { ResolvedHttpAdapterOptions as ResolvedOptions } from '@parapet/core/integration';
 
 export const MIDDLEWARE: HttpAdapterCaller = {
   packageName: '@parapet/hono',
