@@ -17,7 +17,7 @@ export function requirePeer<T>(name: string, range: string, where: string): T {
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    const install = `npm install ${name}@"${range}"`;
+    const install = `npm install ${name}`;
     throw new ParapetError(
       'MISSING_PEER',
       `${where} needs the peer dependency "${name}" (${range}), which is not installed. Install it next to @parapet/core: ${install}`,
