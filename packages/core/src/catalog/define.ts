@@ -4,7 +4,9 @@
  * definition time, so a bad definition fails when the module loads, not at 3am.
  */
 
-import { ParapetError, type ParapetErrorOptions } from '../errors/parapet-error.js';
+import * as z from 'zod';
+import { isParapetError, ParapetError, type ParapetErrorOptions } from '../errors/parapet-error.js';
+import { parseOptions } from '../internal/options.js';
 
 export type MetricType = 'counter' | 'histogram' | 'gauge';
 
@@ -56,10 +58,24 @@ export class LabelPolicyError extends ParapetError {
   }
 }
 
+const DEFINITION_KEYS = ['name', 'type', 'help', 'labels', 'labelValues', 'buckets', 'maxSeries', 'zeroInit'];
+const definitionKeysSchema = z.strictObject(Object.fromEntries(DEFINITION_KEYS.map((key) => [key, z.unknown().optional()])));
+
 export function defineMetric<const L extends string>(def: MetricDefinition<L>): MetricDefinition<L> {
   const fail = (what: string) => {
     throw new MetricDefinitionError(`Metric "${def.name}": ${what}`);
   };
+  if (typeof def !== 'object' || def === null) throw new MetricDefinitionError('defineMetric(): pass a definition object { name, type, help, labels }.');
+  if (Object.keys(def).some((key) => !DEFINITION_KEYS.includes(key))) {
+    // An unknown key (a typo such as `label`) is an error with a did-you-mean, under this function's error class.
+    try {
+      parseOptions(definitionKeysSchema, def, `defineMetric("${String(def.name)}")`);
+    } catch (error) {
+      if (!isParapetError(error)) throw error;
+      throw new MetricDefinitionError(error.message, { details: error.details });
+    }
+  }
+  if (!Array.isArray(def.labels)) fail('labels must be an array of label names ([] for none).');
   if (!METRIC_NAME.test(def.name)) fail('name must match [a-zA-Z_:][a-zA-Z0-9_:]* (Prometheus metric name).');
   if (!def.help || def.help.trim() === '') fail('help text is required; say what one event of this metric means.');
   if (def.type === 'counter' && !def.name.endsWith('_total')) fail('counter names end in "_total" (Prometheus convention).');

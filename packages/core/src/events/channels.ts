@@ -1,5 +1,8 @@
 import diagnosticsChannel, { type Channel } from 'node:diagnostics_channel';
+import * as z from 'zod';
+import { ParapetError } from '../errors/parapet-error.js';
 import { SUBSCRIBER_COMPONENT } from '../internal/components.js';
+import { parseOptions } from '../internal/options.js';
 import { consoleLogger, RateLimitedLogger } from '../internal/logger.js';
 import type { EventFamily, EventPayloads } from './types.js';
 
@@ -48,6 +51,11 @@ export interface SubscribeOptions {
   onError?: (error: unknown) => void;
 }
 
+const subscribeSchema = z.strictObject({
+  name: z.string().optional(),
+  onError: z.custom<(error: unknown) => void>((v) => typeof v === 'function', { message: 'must be a function (error) => void' }).optional(),
+});
+
 /** Where subscriber faults are counted: each live attach() registers its runtime here. */
 type FaultReporter = (component: string, error: unknown) => void;
 const faultReporters = new Set<FaultReporter>();
@@ -94,8 +102,12 @@ function reportFault(name: string | undefined, error: unknown): void {
  * error on the next tick, which crashes the process unless it has an `uncaughtException` handler.
  */
 export function subscribe<F extends EventFamily>(family: F, subscriber: Subscriber<F>, options: SubscribeOptions = {}): () => void {
+  if (!channels.has(family)) {
+    throw new ParapetError('INVALID_OPTIONS', `subscribe(): unknown event family ${JSON.stringify(family)}; families: ${EVENT_FAMILIES.join(', ')}.`);
+  }
+  if (typeof subscriber !== 'function') throw new ParapetError('INVALID_OPTIONS', 'subscribe(): the subscriber must be a function (event) => void.');
+  const { onError } = parseOptions(subscribeSchema, options, 'subscribe()');
   const name = channelName(family);
-  const { onError } = options;
   const listener = (message: unknown): void => {
     try {
       subscriber(message as EventPayloads[F]);

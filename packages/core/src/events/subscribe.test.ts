@@ -51,4 +51,9 @@ describe('subscribe() is guarded', () => {
       offBad();
     }
   });
+
+  it('validates its arguments', () => {
+    expect(() => subscribe('http.request' as never, () => {})).toThrow(/unknown event family "http.request"/);
+    expect(() => subscribe('job.run', () => {}, { onErorr: () => {} } as never)).toThrow(/unknown option "onErorr" \(did you mean "onError"\?\)/);
+  });
 });

@@ -1,6 +1,8 @@
 import type { Metric, Registry } from 'prom-client';
 import { ParapetError } from '../errors/parapet-error.js';
+import { parseOptions } from '../internal/options.js';
 import { loadPromClient } from '../internal/peer.js';
+import * as z from 'zod';
 import type { MetricDefinition } from '../catalog/define.js';
 import type { CounterChild, GaugeChild, HistogramChild, Labels, MetricSink, SinkMetric } from '../metrics/sink.js';
 
@@ -14,6 +16,14 @@ export interface PromClientSinkOptions {
   /** Registry to register into. Default: prom-client's global `register`. */
   registry?: Registry;
 }
+
+const sinkSchema = z.strictObject({
+  registry: z
+    .custom<Registry>((v) => typeof v === 'object' && v !== null && typeof (v as Registry).registerMetric === 'function', {
+      message: 'must be a prom-client Registry (`new Registry()` from "prom-client")',
+    })
+    .optional(),
+});
 
 interface Exemplar { labelSet: Record<string, string>; value: number; timestamp: number }
 
@@ -90,7 +100,8 @@ export class PromClientSink implements MetricSink {
   private readonly registered: string[] = [];
 
   constructor(options: PromClientSinkOptions = {}) {
-    this.registry = options.registry ?? loadPromClient('attach()').register;
+    const parsed = parseOptions(sinkSchema, options, 'promClientSink()');
+    this.registry = parsed.registry ?? loadPromClient('attach()').register;
   }
 
   counter(def: MetricDefinition): SinkMetric<CounterChild> {
