@@ -41,14 +41,18 @@ describe('subscribe() is guarded', () => {
 
   it('hands the error to onError when given, and a throwing onError is still contained', () => {
     const onError = vi.fn();
+    const console_ = vi.spyOn(console, 'error').mockImplementation(() => {});
     const off = subscribe('journey.step', () => { throw new Error('x'); }, { onError });
     const offBad = subscribe('journey.step', () => { throw new Error('y'); }, { onError: () => { throw new Error('z'); } });
     try {
       expect(() => publishJourneyStep({ journey: 'j', outcome: 'success' })).not.toThrow();
       expect(onError).toHaveBeenCalledWith(new Error('x'));
+      // No attachment is live here: the secondary fault is logged to the console instead of counted.
+      expect(console_).toHaveBeenCalledWith(expect.stringMatching(/\[parapet\] a subscriber of a Parapet channel threw: z/), expect.anything());
     } finally {
       off();
       offBad();
+      console_.mockRestore();
     }
   });
 

@@ -5,7 +5,7 @@ import { HTTP_METHODS } from '../catalog/values.js';
 import type { HttpServerRequestEvent } from '../events/types.js';
 import type { CounterChild, HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
-import { observeSeconds } from './observe.js';
+import { secondsObserver } from './observe.js';
 
 interface Children { requests: CounterChild; duration: HistogramChild }
 
@@ -36,6 +36,7 @@ export function httpRecorder(rt: MetricsRuntime) {
   const byRoute = new Map<string, Map<number, Children>>();
   const routeLimit = requests.maxSeries;
   const r = requests.resolver;
+  const observeDuration = secondsObserver({ metrics: rt, family: 'http.server.request', field: 'durationSeconds' });
 
   function resolve(route: string, method: number, slot: number): Children {
     const cls = slot === ABORTED_SLOT ? 'aborted' : statusClass(slot);
@@ -61,8 +62,6 @@ export function httpRecorder(rt: MetricsRuntime) {
     children.requests.inc(1);
     const duration = children.duration;
     // Required field: a missing duration is bad input, reported like an invalid one.
-    observeSeconds({
-      metrics: rt, family: 'http.server.request', field: 'durationSeconds', value: event.durationSeconds ?? Number.NaN, child: () => duration, traceId: event.traceId,
-    });
+    observeDuration(event.durationSeconds ?? Number.NaN, () => duration, event.traceId);
   };
 }
