@@ -8,7 +8,7 @@ describe('internal-error component ids', () => {
     const ids = [
       ...EVENT_FAMILIES.flatMap((family) => [recorderComponent(family), invalidEventComponent(family)]),
       SUBSCRIBER_COMPONENT, INTEGRATION_CLOSE_COMPONENT,
-      'bullmq.worker', 'bullmq.queue_events', 'bullmq.sampler', 'bullmq.job_names', 'bullmq.probes',
+      'bullmq.worker', 'bullmq.queue_events', 'bullmq.sampler', 'bullmq.job_names', 'bullmq.probes', 'my-mailer.poll',
     ];
     for (const id of ids) expect(id).toMatch(COMPONENT_ID_PATTERN);
     expect(recorderComponent('http.server.request')).toBe('core.recorder.http_server_request');

@@ -2,12 +2,12 @@ import type { EventFamily } from '../events/types.js';
 
 /**
  * Component ids: the `component` label of `parapet_internal_errors_total`, so public values.
- * Scheme: `<package>.<component>[.<detail>]`, every segment lower snake case, joined by dots;
- * `<package>` is the npm package without `@parapet/` (`core`, `bullmq`, `express`, ...) or, for a
- * third-party integration, its `Integration.name`. Event families appear with `.` → `_`
+ * Scheme: `<package>.<component>[.<detail>]`, segments joined by dots, each lower snake case
+ * (the first may also contain `-`); `<package>` is the npm package without `@parapet/` (`core`,
+ * `bullmq`, `express`, ...) or, for a third-party integration, its `Integration.name`. Event families appear with `.` → `_`
  * (`http.server.request` → `http_server_request`). docs/telemetry.md lists every id.
  */
-export const COMPONENT_ID_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+export const COMPONENT_ID_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)+$/;
 
 const snake = (family: EventFamily): string => family.replaceAll('.', '_');
 
