@@ -1,3 +1,7 @@
 import { parapetBuild } from '../../tooling/tsup/preset.js';
 
-export default parapetBuild({ index: 'src/index.ts', integration: 'src/integration.ts', slo: 'src/slo/index.ts', otel: 'src/sinks/otel.ts' });
+// shims: the CJS build gets a real `import.meta.url`, which loads the prom-client peer lazily.
+export default parapetBuild(
+  { index: 'src/index.ts', integration: 'src/integration.ts', slo: 'src/slo/index.ts', otel: 'src/sinks/otel.ts' },
+  { shims: true },
+);

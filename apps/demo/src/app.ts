@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import client from 'prom-client';
-import { attach, channelOf, publishJourneyStep, type ParapetHandle } from '@parapet/core';
+import { attach, publishJourneyStep, type ParapetHandle } from '@parapet/core';
 import { instrument, metricsHandler } from '@parapet/express';
 
 /**
@@ -32,7 +32,7 @@ export function createDemoApp(options: { metricsToken?: string } = {}): DemoApp 
   app.use('/orgs/:org/users', usersRouter());
   app.post('/login', (req, res) => {
     const ok = req.get('x-password') === 'correct horse';
-    if (channelOf('journey.step').hasSubscribers) publishJourneyStep({ journey: 'login', outcome: ok ? 'success' : 'failure' });
+    publishJourneyStep({ journey: 'login', outcome: ok ? 'success' : 'failure' });
     res.status(ok ? 200 : 401).json({ ok });
   });
   app.get('/boom', () => {
@@ -50,7 +50,7 @@ export function createDemoApp(options: { metricsToken?: string } = {}): DemoApp 
     },
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-      await handle.detach();
+      await handle.close();
     },
   };
 }

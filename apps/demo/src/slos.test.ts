@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generatePrometheusRules, resolveConfig, sloCostReport } from '@parapet/core';
+import { generatePrometheusRules, resolveConfig, sloCostReport } from '@parapet/core/slo';
 import config from '../parapet.config.js';
 
 describe('demo SLO config', () => {

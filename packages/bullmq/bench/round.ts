@@ -16,7 +16,7 @@ export async function round(variant: Variant, connection: object, jobs: number, 
   await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: JOB_NAMES[i % JOB_NAMES.length]!, data: { i }, opts: { removeOnComplete: true } })));
   const worker = new Worker(name, async () => 'ok', { connection, concurrency, autorun: false });
   const handle = variant === 'parapet'
-    ? attach({ registry: new Registry(), adapters: [bullmq({ workers: [worker], queues: [queue], jobNames: JOB_NAMES })] })
+    ? attach({ registry: new Registry(), integrations: [bullmq({ workers: [worker], queues: [queue], jobNames: JOB_NAMES })] })
     : undefined;
   let done = 0;
   const finished = new Promise<void>((resolve) => {
@@ -30,7 +30,7 @@ export async function round(variant: Variant, connection: object, jobs: number, 
   await finished;
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  await handle?.detach();
+  await handle?.close();
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();

@@ -47,9 +47,9 @@ async function eventCostMicros(): Promise<number> {
     return best;
   };
   const bare = cost();
-  const handle = attach({ registry: new Registry(), adapters: [bullmq({ workers: [worker], jobNames: ['send-email'] })] });
+  const handle = attach({ registry: new Registry(), integrations: [bullmq({ workers: [worker], jobNames: ['send-email'] })] });
   const instrumented = cost();
-  await handle.detach();
+  await handle.close();
   await worker.close();
   return instrumented - bare;
 }

@@ -1,7 +1,9 @@
 import type { Queue, QueueEvents, Worker } from 'bullmq';
-import type { Integration, IntegrationContext, Teardown } from '@parapet/core';
-import { BullmqOptionsError } from './errors.js';
+import { closeable, type Closeable, type Integration, type IntegrationContext } from '@parapet/core/integration';
+import * as z from 'zod';
+import { BullmqOptionsError, parseBullmqOptions } from './errors.js';
 import { validateJobNames, type JobNamesOption } from './job-names.js';
+import { isQueueEvents, isWorker, listenerShape, queueList } from './options.js';
 import { instrumentQueueEvents } from './queue-events.js';
 import { startQueueSampler, validateSamplerOptions } from './sampler.js';
 import { instrumentWorker } from './worker.js';
@@ -27,38 +29,53 @@ export interface BullmqOptions {
   maxJobFetchesPerSecond?: number;
 }
 
+const WHERE = 'bullmq()';
+const bullmqSchema = z.strictObject({
+  workers: z
+    .array(z.custom<Worker>(isWorker, { error: 'is not a BullMQ Worker (new Worker(name, processor, { connection }))' }), {
+      error: 'must be an array of BullMQ Workers',
+    })
+    .optional(),
+  queueEvents: z
+    .array(z.custom<QueueEvents>(isQueueEvents, { error: 'is not a BullMQ QueueEvents (new QueueEvents(name, { connection }))' }), {
+      error: 'must be an array of BullMQ QueueEvents',
+    })
+    .optional(),
+  queues: queueList.optional(),
+  ...listenerShape,
+  sampleIntervalMs: z.number().optional(),
+  sampleTimeoutMs: z.number().optional(),
+});
+
 function validate(options: BullmqOptions): void {
-  if (typeof options !== 'object' || options === null) throw new BullmqOptionsError('bullmq(): pass an options object, e.g. bullmq({ workers: [worker], queues: [queue] }).');
-  const lists = { workers: options.workers, queueEvents: options.queueEvents, queues: options.queues };
-  for (const [key, value] of Object.entries(lists)) {
-    if (value !== undefined && !Array.isArray(value)) throw new BullmqOptionsError(`bullmq(): ${key} must be an array.`);
+  if (typeof options !== 'object' || options === null) {
+    throw new BullmqOptionsError(`${WHERE}: pass an options object, e.g. bullmq({ workers: [worker], queues: [queue] }).`);
   }
+  parseBullmqOptions(bullmqSchema, options, WHERE);
   const { workers = [], queueEvents = [], queues = [] } = options;
   if (workers.length + queueEvents.length + queues.length === 0) {
-    throw new BullmqOptionsError('bullmq(): nothing to instrument. Pass workers, queueEvents and/or queues.');
+    throw new BullmqOptionsError(`${WHERE}: nothing to instrument. Pass workers, queueEvents and/or queues.`);
   }
-  workers.forEach((w, i) => {
-    if (typeof w?.on !== 'function' || typeof w?.name !== 'string') throw new BullmqOptionsError(`bullmq(): workers[${i}] is not a BullMQ Worker.`);
-  });
-  queueEvents.forEach((e, i) => {
-    if (typeof e?.on !== 'function' || typeof e?.name !== 'string') throw new BullmqOptionsError(`bullmq(): queueEvents[${i}] is not a BullMQ QueueEvents.`);
-  });
   const workerQueues = new Set(workers.map((w) => w.name));
   for (const e of queueEvents) {
     if (workerQueues.has(e.name)) {
       throw new BullmqOptionsError(
-        `bullmq(): queue "${e.name}" is in both workers and queueEvents, so every job would be counted twice. ` +
+        `${WHERE}: queue "${e.name}" is in both workers and queueEvents, so every job would be counted twice. ` +
           'Instrument its workers where they run and use queueEvents only in processes without them.',
       );
     }
   }
-  validateJobNames(options.jobNames, options.maxJobNames);
-  if (queues.length) {
-    validateSamplerOptions({
-      queues,
-      ...(options.sampleIntervalMs !== undefined && { intervalMs: options.sampleIntervalMs }),
-      ...(options.sampleTimeoutMs !== undefined && { timeoutMs: options.sampleTimeoutMs }),
-    });
+  try {
+    validateJobNames(options.jobNames, options.maxJobNames);
+    if (queues.length) {
+      validateSamplerOptions({
+        ...(options.sampleIntervalMs !== undefined && { intervalMs: options.sampleIntervalMs }),
+        ...(options.sampleTimeoutMs !== undefined && { timeoutMs: options.sampleTimeoutMs }),
+      });
+    }
+  } catch (error) {
+    if (error instanceof BullmqOptionsError) throw new BullmqOptionsError(`${WHERE}: ${error.message}`, { details: error.details });
+    throw error;
   }
 }
 
@@ -66,13 +83,14 @@ function validate(options: BullmqOptions): void {
  * The BullMQ integration for attach(): job runs from workers and queue events, queue gauges on
  * an interval. Every failure inside it is counted in parapet_internal_errors_total
  * (components `bullmq.worker`, `bullmq.queue_events`, `bullmq.sampler`, `bullmq.job_names`).
+ * Its setup returns a Closeable; attach()'s `close()` closes it.
  */
 export function bullmq(options: BullmqOptions): Integration {
   validate(options);
   const { workers = [], queueEvents = [], queues = [] } = options;
   return {
     name: 'bullmq',
-    setup(ctx: IntegrationContext): Teardown {
+    setup(ctx: IntegrationContext): Closeable {
       const onError = (component: string, error: unknown) => ctx.reportError(component, error);
       const naming = {
         ...(options.jobNames !== undefined && { jobNames: options.jobNames }),
@@ -80,11 +98,11 @@ export function bullmq(options: BullmqOptions): Integration {
         ...(options.maxJobFetchesPerSecond !== undefined && { maxJobFetchesPerSecond: options.maxJobFetchesPerSecond }),
         onError,
       };
-      const undo: Array<() => void> = [];
-      for (const worker of workers) undo.push(instrumentWorker(worker, naming));
+      const instrumented: Closeable[] = [];
+      for (const worker of workers) instrumented.push(instrumentWorker(worker, naming));
       for (const events of queueEvents) {
         const queue = queues.find((q) => q.name === events.name);
-        undo.push(instrumentQueueEvents(events, { ...naming, ...(queue && { queue }) }));
+        instrumented.push(instrumentQueueEvents(events, { ...naming, ...(queue && { queue }) }));
       }
       const sampler = queues.length
         ? startQueueSampler({
@@ -94,10 +112,10 @@ export function bullmq(options: BullmqOptions): Integration {
             onError,
           })
         : undefined;
-      return async () => {
-        for (const u of undo) u();
-        await sampler?.stop();
-      };
+      return closeable({}, async () => {
+        for (const instrumentation of instrumented) await instrumentation.close();
+        await sampler?.close();
+      });
     },
   };
 }

@@ -1,11 +1,14 @@
+import { OTHER_VALUE, UNKNOWN_VALUE, UNNAMED_VALUE } from '@parapet/core/integration';
 import { BullmqOptionsError, safeReport, type ErrorReporter } from './errors.js';
 
-/** Label for jobs whose name is not declared (or not accepted by the template function). */
-export const OTHER_JOB = '_other';
-/** Label for jobs added with an empty or missing name. */
-export const UNNAMED_JOB = '_unnamed';
-/** Label when the job could not be read (removed already, or the fetch budget was spent). */
-export const UNKNOWN_JOB = '_unknown';
+// The `job` label's sentinels are core's (one module, one case convention: `_other`, `_unnamed`, `_unknown`).
+
+/** Label for jobs whose name is not declared (or not accepted by the template function). @deprecated Use OTHER_VALUE from `@parapet/core/integration`. */
+export const OTHER_JOB = OTHER_VALUE;
+/** Label for jobs added with an empty or missing name. @deprecated Use UNNAMED_VALUE from `@parapet/core/integration`. */
+export const UNNAMED_JOB = UNNAMED_VALUE;
+/** Label when the job could not be read (removed already, or the fetch budget was spent). @deprecated Use UNKNOWN_VALUE from `@parapet/core/integration`. */
+export const UNKNOWN_JOB = UNKNOWN_VALUE;
 
 /**
  * How raw BullMQ job names become the bounded `job` label:
@@ -49,30 +52,30 @@ export function createJobNamer(option: JobNamesOption | undefined, maxJobNames: 
   const unnamed = (name: unknown) => typeof name !== 'string' || name === '';
   if (Array.isArray(option)) {
     const declared = new Set<string>(option);
-    return (name) => (unnamed(name) ? UNNAMED_JOB : declared.has(name as string) ? (name as string) : OTHER_JOB);
+    return (name) => (unnamed(name) ? UNNAMED_VALUE : declared.has(name as string) ? (name as string) : OTHER_VALUE);
   }
   if (typeof option === 'function') {
     const template = option as (name: string, queue: string) => string | undefined;
     return (name, queue) => {
-      if (unnamed(name)) return UNNAMED_JOB;
+      if (unnamed(name)) return UNNAMED_VALUE;
       try {
         const label = template(name as string, queue);
-        return labelSafe(label) ? label : OTHER_JOB;
+        return labelSafe(label) ? label : OTHER_VALUE;
       } catch (error) {
         safeReport(report, 'bullmq.job_names', error);
-        return OTHER_JOB;
+        return OTHER_VALUE;
       }
     };
   }
   // First come, first kept: bounded without configuration, stable once the set is full.
   const learned = new Set<string>();
   return (name) => {
-    if (unnamed(name)) return UNNAMED_JOB;
+    if (unnamed(name)) return UNNAMED_VALUE;
     if (learned.has(name as string)) return name as string;
     if (learned.size < maxJobNames && labelSafe(name)) {
       learned.add(name as string);
       return name as string;
     }
-    return OTHER_JOB;
+    return OTHER_VALUE;
   };
 }

@@ -23,12 +23,19 @@ interface Emitter {
   off(event: string, listener: Listener): unknown;
 }
 
+interface JobListenerArgs {
+  options: JobListenerOptions;
+  /** Component id for reported failures (`bullmq.worker`, `bullmq.queue_events`). */
+  component: string;
+  defaultFetchesPerSecond: number;
+}
+
 /**
  * What both event sources set up the same way: validated job naming, a reporter that never
  * throws, a budgeted job read (one HGETALL, failures reported as `component`), and listeners
  * that come off again.
  */
-export function jobListenerKit(options: JobListenerOptions, component: string, defaultFetchesPerSecond: number) {
+export function jobListenerKit({ options, component, defaultFetchesPerSecond }: JobListenerArgs) {
   validateJobNames(options.jobNames, options.maxJobNames);
   const report = options.onError ?? ignoreErrors;
   const nameOf = createJobNamer(options.jobNames, options.maxJobNames ?? DEFAULT_MAX_JOB_NAMES, report);

@@ -1,6 +1,9 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
-import { isProbe, runProbe, type Probe, type ProbeRunResult } from '@parapet/core';
-import { BullmqOptionsError, ignoreErrors, safeReport, type ErrorReporter } from './errors.js';
+import { runProbe, type Probe, type ProbeRunResult } from '@parapet/core';
+import { closeable, describeValue, isProbe, type Closeable } from '@parapet/core/integration';
+import * as z from 'zod';
+import { BullmqOptionsError, ignoreErrors, parseBullmqOptions, safeReport, type ErrorReporter } from './errors.js';
+import { errorReporter, milliseconds } from './options.js';
 
 export interface BullmqProbeSchedulerOptions {
   /** Redis connection for the probe queue and its worker (bullmq's ConnectionOptions). */
@@ -15,10 +18,12 @@ export interface BullmqProbeSchedulerOptions {
   onError?: ErrorReporter;
 }
 
-export interface BullmqProbeScheduler {
+export interface BullmqProbeScheduler extends Closeable {
   readonly queue: Queue;
   readonly worker: Worker;
-  /** Close this process's worker (waits for its probe in flight) and queue. The shared schedule stays. */
+  /** Close this process's worker (waits for its probe in flight) and queue. The shared schedule stays. Idempotent. */
+  close(): Promise<void>;
+  /** @deprecated Use `close()`. Removed in the next minor. */
   stop(): Promise<void>;
 }
 
@@ -26,31 +31,37 @@ export interface BullmqProbeScheduler {
 export const probeSchedulerId = (probe: string) => `parapet-probe:${probe}`;
 const COMPONENT = 'bullmq.probes';
 
-function validate(options: BullmqProbeSchedulerOptions): void {
-  const fail = (what: string): never => {
-    throw new BullmqOptionsError(`startBullmqProbeScheduler(): ${what}`);
-  };
-  if (typeof options !== 'object' || options === null) fail('pass { connection, probes, intervalMs }.');
-  if (!options.connection) fail('connection is required (the same Redis connection options your queues use).');
-  if (!Array.isArray(options.probes) || options.probes.length === 0) fail('probes must be a non-empty array of defineProbe() results.');
-  const names = new Set<string>();
-  options.probes.forEach((p, i) => {
-    if (!isProbe(p)) fail(`probes[${i}] was not created with defineProbe() from @parapet/core.`);
-    if (names.has(p.name)) fail(`probe "${p.name}" is listed twice.`);
-    names.add(p.name);
+const WHERE = 'startBullmqProbeScheduler()';
+const schedulerSchema = z
+  .strictObject({
+    connection: z.custom<ConnectionOptions>((v) => typeof v === 'object' && v !== null, {
+      error: 'is required: the same Redis connection options your queues use ({ host, port, maxRetriesPerRequest: null } or an ioredis instance)',
+    }),
+    probes: z
+      .array(z.custom<Probe>(isProbe, { error: (issue) => `was not created with defineProbe() from @parapet/core (got ${describeValue(issue.input)})` }))
+      .min(1, { error: 'must be a non-empty array of defineProbe() results' }),
+    intervalMs: milliseconds(100),
+    queueName: z
+      .custom<string>((v) => typeof v === 'string' && /^[^:\s]{1,100}$/.test(v), { error: 'must be 1-100 characters without ":" or whitespace' })
+      .optional(),
+    prefix: z.string().optional(),
+    onError: errorReporter.optional(),
+  })
+  .superRefine((options, ctx) => {
+    const names = new Set<string>();
+    for (const probe of options.probes) {
+      if (names.has(probe.name)) ctx.addIssue({ code: 'custom', path: ['probes'], message: `probe "${probe.name}" is listed twice` });
+      names.add(probe.name);
+      // A run that outlives the interval would overlap the next one, which another process may take.
+      if (probe.timeoutMs >= options.intervalMs) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['probes'],
+          message: `probe "${probe.name}" has timeoutMs ${probe.timeoutMs}, which must be below intervalMs ${options.intervalMs}`,
+        });
+      }
+    }
   });
-  const { intervalMs } = options;
-  if (!(Number.isInteger(intervalMs) && intervalMs >= 100 && intervalMs <= 2_147_483_647)) {
-    fail(`intervalMs must be a whole number of milliseconds of at least 100, got ${String(intervalMs)}.`);
-  }
-  for (const p of options.probes) {
-    // A run that outlives the interval would overlap the next one, which another process may take.
-    if (p.timeoutMs >= intervalMs) fail(`probe "${p.name}" has timeoutMs ${p.timeoutMs}, which must be below intervalMs ${intervalMs}.`);
-  }
-  if (options.queueName !== undefined && !(typeof options.queueName === 'string' && /^[^:\s]{1,100}$/.test(options.queueName))) {
-    fail('queueName must be 1-100 characters without ":" or whitespace.');
-  }
-}
 
 /**
  * Run probes on BullMQ job schedulers: one scheduler per probe (`every: intervalMs`), upserted by
@@ -58,7 +69,7 @@ function validate(options: BullmqProbeSchedulerOptions): void {
  * whichever worker takes the job. Runs go through core's runProbe (timeout, `probe.run` event).
  */
 export async function startBullmqProbeScheduler(options: BullmqProbeSchedulerOptions): Promise<BullmqProbeScheduler> {
-  validate(options);
+  options = parseBullmqOptions(schedulerSchema, options, WHERE);
   const report = options.onError ?? ignoreErrors;
   const queueName = options.queueName ?? 'parapet-probes';
   const byName = new Map(options.probes.map((p) => [p.name, p]));
@@ -68,7 +79,7 @@ export async function startBullmqProbeScheduler(options: BullmqProbeSchedulerOpt
   const queue = new Queue(queueName, base);
   if (typeof queue.upsertJobScheduler !== 'function') {
     await queue.close();
-    throw new BullmqOptionsError('startBullmqProbeScheduler(): this bullmq has no job schedulers (queue.upsertJobScheduler); it needs bullmq >= 5.16.');
+    throw new BullmqOptionsError(`${WHERE}: this bullmq has no job schedulers (queue.upsertJobScheduler); it needs bullmq >= 5.16.`);
   }
   queue.on('error', (error) => safeReport(report, COMPONENT, error));
   const worker = new Worker<unknown, ProbeRunResult>(
@@ -104,13 +115,8 @@ export async function startBullmqProbeScheduler(options: BullmqProbeSchedulerOpt
   }
   void worker.run().catch((error: unknown) => safeReport(report, COMPONENT, error));
 
-  let stopping: Promise<void> | undefined;
-  return {
-    queue,
-    worker,
-    stop() {
-      stopping ??= Promise.allSettled([worker.close()]).then(() => queue.close()).catch((error: unknown) => safeReport(report, COMPONENT, error));
-      return stopping;
-    },
-  };
+  const scheduler = closeable({ queue, worker }, () =>
+    Promise.allSettled([worker.close()]).then(() => queue.close()).catch((error: unknown) => safeReport(report, COMPONENT, error)),
+  );
+  return Object.assign(scheduler, { stop: scheduler.close });
 }

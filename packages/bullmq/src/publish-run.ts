@@ -1,4 +1,5 @@
-import { channelOf, publishJobRun, type JobOutcome, type JobRunEvent } from '@parapet/core';
+import { publishJobRun } from '@parapet/core';
+import { channelOf, type JobOutcome, type JobRunEvent } from '@parapet/core/integration';
 import { reasonOf, runSeconds, waitSeconds, type JobFields } from './job-run.js';
 
 /** True when a Parapet attachment listens: otherwise no payload is built at all. */

@@ -1,9 +1,11 @@
 import type { Queue, QueueEvents } from 'bullmq';
-import type { JobOutcome } from '@parapet/core';
-import { safeReport } from './errors.js';
-import { UNKNOWN_JOB } from './job-names.js';
+import { describeValue, UNKNOWN_VALUE, type JobOutcome } from '@parapet/core/integration';
+import * as z from 'zod';
+import { BullmqOptionsError, parseBullmqOptions, safeReport } from './errors.js';
 import type { JobFields } from './job-run.js';
 import { jobListenerKit, type JobListenerOptions } from './listeners.js';
+import { errorReporter, isQueue, isQueueEvents, listenerShape } from './options.js';
+import { instrumentation, type Instrumentation } from './worker.js';
 import { jobRunsObserved, publishRun } from './publish-run.js';
 
 /** `maxJobFetchesPerSecond` defaults to 50 here: past it, runs are counted as job="_unknown". */
@@ -17,6 +19,12 @@ export interface InstrumentQueueEventsOptions extends JobListenerOptions {
 }
 
 const COMPONENT = 'bullmq.queue_events';
+const WHERE = 'instrumentQueueEvents()';
+const queueEventsOptionsSchema = z.strictObject({
+  ...listenerShape,
+  onError: errorReporter.optional(),
+  queue: z.custom<Queue>(isQueue, { error: 'must be a BullMQ Queue of the same name (new Queue(name, { connection }))' }).optional(),
+});
 
 /**
  * Publish `job.run` events from a QueueEvents stream, for processes that observe a queue but do
@@ -24,23 +32,25 @@ const COMPONENT = 'bullmq.queue_events';
  * `retries-exhausted` entry follows the failure when attempts ran out) and stalled. Retrying
  * attempts are not distinguishable in the stream; use instrumentWorker where workers run.
  */
-export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQueueEventsOptions = {}): () => void {
-  const { report, nameOf, readJob, listen } = jobListenerKit(options, COMPONENT, 50);
+export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQueueEventsOptions = {}): Instrumentation {
+  if (!isQueueEvents(events)) throw new BullmqOptionsError(`${WHERE}: the first argument must be a BullMQ QueueEvents, got ${describeValue(events)}.`);
+  const parsed = parseBullmqOptions(queueEventsOptionsSchema, options, WHERE);
+  const { report, nameOf, readJob, listen } = jobListenerKit({ options: parsed, component: COMPONENT, defaultFetchesPerSecond: 50 });
   const queueName = events.name;
-  const reader = options.queue;
+  const reader = parsed.queue;
   let active = true;
   // Failures waiting one tick for a `retries-exhausted` entry from the same stream batch.
   const pendingFailures = new Map<string, { reason: string; exhaustedAt?: number }>();
 
   const read = (jobId: string) => readJob(reader, jobId) as Promise<JobFields | undefined>;
 
-  const record = (jobId: string, outcome: JobOutcome, attempt: number | undefined, reason?: string) => {
+  const record = ({ jobId, outcome, attempt, reason }: { jobId: string; outcome: JobOutcome; attempt?: number | undefined; reason?: string }) => {
     read(jobId)
       .then((fields) => {
         if (!active || !jobRunsObserved()) return;
         publishRun({
           queue: queueName,
-          job: fields ? nameOf(fields.name, queueName) : UNKNOWN_JOB,
+          job: fields ? nameOf(fields.name, queueName) : UNKNOWN_VALUE,
           outcome,
           fields,
           attempt: outcome === 'stalled' ? (fields ? (fields.attemptsMade ?? 0) + 1 : undefined) : (attempt ?? fields?.attemptsMade),
@@ -52,7 +62,7 @@ export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQu
   };
 
   const completed = ({ jobId }: { jobId: string }) => {
-    if (jobRunsObserved()) record(jobId, 'completed', undefined);
+    if (jobRunsObserved()) record({ jobId, outcome: 'completed' });
   };
 
   const failed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
@@ -65,7 +75,7 @@ export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQu
       // Same rule as the worker path: exhausting a retry budget (> 1 attempt) is `discarded`.
       const exhausted = pending.exhaustedAt;
       const outcome: JobOutcome = exhausted !== undefined && exhausted > 1 ? 'discarded' : 'failed';
-      record(jobId, outcome, exhausted, pending.reason);
+      record({ jobId, outcome, attempt: exhausted, reason: pending.reason });
     });
   };
 
@@ -75,13 +85,13 @@ export function instrumentQueueEvents(events: QueueEvents, options: InstrumentQu
   };
 
   const stalled = ({ jobId }: { jobId: string }) => {
-    if (jobRunsObserved()) record(jobId, 'stalled', undefined);
+    if (jobRunsObserved()) record({ jobId, outcome: 'stalled' });
   };
 
   const unlisten = listen(events, { completed, failed, 'retries-exhausted': exhausted, stalled });
-  return () => {
+  return instrumentation(() => {
     active = false;
     pendingFailures.clear();
     unlisten();
-  };
+  });
 }

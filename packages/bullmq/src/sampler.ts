@@ -1,7 +1,10 @@
 import type { Queue } from 'bullmq';
-import { channelOf, publishQueueSample, type QueueSampleEvent, type QueueState } from '@parapet/core';
+import { publishJobQueueSample } from '@parapet/core';
+import { channelOf, closeable, MAX_TIMER_MS, type Closeable, type QueueSampleEvent, type QueueState } from '@parapet/core/integration';
+import * as z from 'zod';
 import { readySince, type JobFields } from './job-run.js';
-import { BullmqOptionsError, ignoreErrors, safeReport, type ErrorReporter } from './errors.js';
+import { BullmqOptionsError, ignoreErrors, parseBullmqOptions, safeReport, type ErrorReporter } from './errors.js';
+import { errorReporter, queueList } from './options.js';
 
 /** BullMQ state name → the `state` label (Prometheus-style underscores). */
 const STATES: ReadonlyArray<readonly [string, QueueState]> = [
@@ -43,22 +46,30 @@ export interface QueueSamplerOptions {
   onError?: ErrorReporter;
 }
 
-export interface QueueSampler {
+export interface QueueSampler extends Closeable {
   /** Sample every queue now (also what the interval does). Never rejects. */
   sampleNow(): Promise<void>;
-  /** Stop sampling; resolves when the samples in flight have ended or timed out. */
+  /** Stop sampling; resolves when the samples in flight have ended or timed out. Idempotent. */
+  close(): Promise<void>;
+  /** @deprecated Use `close()`. Removed in the next minor. */
   stop(): Promise<void>;
 }
 
 const COMPONENT = 'bullmq.sampler';
+const samplerSchema = z.strictObject({
+  queues: queueList,
+  intervalMs: z.number().optional(),
+  timeoutMs: z.number().optional(),
+  onError: errorReporter.optional(),
+});
 
-/** Throws BullmqOptionsError for unusable sampler options; returns the effective timings. */
-export function validateSamplerOptions(options: QueueSamplerOptions): { intervalMs: number; timeoutMs: number } {
-  if (!Array.isArray(options.queues) || options.queues.some((q) => typeof q?.getJobCounts !== 'function')) {
-    throw new BullmqOptionsError('queues must be an array of BullMQ Queue instances (new Queue(name, { connection })).');
-  }
+/**
+ * Throws BullmqOptionsError for unusable sampler timings; returns the effective ones. The shape of
+ * the options is checked by the caller's schema.
+ */
+export function validateSamplerOptions(options: Pick<QueueSamplerOptions, 'intervalMs' | 'timeoutMs'>): { intervalMs: number; timeoutMs: number } {
   const intervalMs = options.intervalMs ?? 15_000;
-  if (!(Number.isInteger(intervalMs) && intervalMs >= 10 && intervalMs <= 2_147_483_647)) {
+  if (!(Number.isInteger(intervalMs) && intervalMs >= 10 && intervalMs <= MAX_TIMER_MS)) {
     throw new BullmqOptionsError(`intervalMs (sampleIntervalMs in bullmq()) must be a whole number of milliseconds of at least 10, got ${String(intervalMs)}.`);
   }
   const timeoutMs = options.timeoutMs ?? Math.min(intervalMs, 5_000);
@@ -75,8 +86,9 @@ export function validateSamplerOptions(options: QueueSamplerOptions): { interval
  * while Redis hangs, commands do not pile up in the client's offline queue.
  */
 export function startQueueSampler(options: QueueSamplerOptions): QueueSampler {
-  const { intervalMs, timeoutMs } = validateSamplerOptions(options);
-  const report = options.onError ?? ignoreErrors;
+  const parsed = parseBullmqOptions(samplerSchema, options, 'startQueueSampler()');
+  const { intervalMs, timeoutMs } = validateSamplerOptions(parsed);
+  const report = parsed.onError ?? ignoreErrors;
   const inFlight = new Map<Queue, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -93,7 +105,7 @@ export function startQueueSampler(options: QueueSamplerOptions): QueueSampler {
     });
     const run = Promise.race([sample, timedOut])
       .then((event) => {
-        if (!stopped && channelOf('job.queue_sample').hasSubscribers) publishQueueSample(event);
+        if (!stopped && channelOf('job.queue_sample').hasSubscribers) publishJobQueueSample(event);
       })
       .catch((error: unknown) => safeReport(report, COMPONENT, error))
       .finally(() => clearTimeout(timeout));
@@ -105,7 +117,7 @@ export function startQueueSampler(options: QueueSamplerOptions): QueueSampler {
   };
 
   const sampleNow = async () => {
-    await Promise.all(options.queues.map(sampleOne));
+    await Promise.all(parsed.queues.map(sampleOne));
   };
 
   // Sample now, then again one interval after each round has finished.
@@ -116,14 +128,12 @@ export function startQueueSampler(options: QueueSamplerOptions): QueueSampler {
   };
   tick();
 
-  return {
-    sampleNow,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      // Wait for answers already on their way, but never longer than one timeout.
-      const settle = Promise.all([...inFlight.values()]);
-      await Promise.race([settle, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
-    },
-  };
+  const sampler = closeable({ sampleNow }, async () => {
+    stopped = true;
+    clearTimeout(timer);
+    // Wait for answers already on their way, but never longer than one timeout.
+    const settle = Promise.all([...inFlight.values()]);
+    await Promise.race([settle, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  });
+  return Object.assign(sampler, { stop: sampler.close });
 }

@@ -25,9 +25,9 @@ describe.skipIf(!(await needs('redis')))('QueueEvents observer (real Redis)', ()
     const registry = new Registry();
     const handle: ParapetHandle = attach({
       registry,
-      adapters: [bullmq({ queueEvents: [events], ...(withQueue && { queues: [queue] }), sampleIntervalMs: 60_000 })],
+      integrations: [bullmq({ queueEvents: [events], ...(withQueue && { queues: [queue] }), sampleIntervalMs: 60_000 })],
     });
-    cleanup.push(() => handle.detach());
+    cleanup.push(() => handle.close());
     return { queue, registry };
   }
 

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bullmq, sampleQueue } from '../src/index.js';
-import { connectionFor, metricValue, obliterate, sleep, uniqueQueue, waitFor } from './helpers.js';
+import { connectionFor, metricValue, obliterate, uniqueQueue, waitFor } from './helpers.js';
 
 const connection = connectionFor(redisUrl);
 
@@ -68,8 +68,8 @@ describe.skipIf(!(await needs('redis')))('queue gauges (real Redis)', () => {
   it('publishes the gauges on the interval through attach(), and tracks changes', async () => {
     const { name, queue } = await knownState();
     const registry = new Registry();
-    const handle: ParapetHandle = attach({ registry, adapters: [bullmq({ queues: [queue], sampleIntervalMs: 100 })] });
-    cleanup.push(() => handle.detach());
+    const handle: ParapetHandle = attach({ registry, integrations: [bullmq({ queues: [queue], sampleIntervalMs: 100 })] });
+    cleanup.push(() => handle.close());
     const gauge = (state: string) => metricValue(registry, 'parapet_queue_jobs', { queue: name, state });
     await waitFor('first sample', async () => (await gauge('waiting')) === 3);
     expect(await gauge('active')).toBe(2);
@@ -87,18 +87,29 @@ describe.skipIf(!(await needs('redis')))('queue gauges (real Redis)', () => {
     await queue.addBulk(Array.from({ length: 500 }, (_, i) => ({ name: 'bulk', data: { i } })));
     const watcher = new Redis(redisUrl);
     const monitor = await watcher.monitor();
+    const marker = new Redis(redisUrl);
     const commands: string[] = [];
+    const markers = new Set<string>();
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       // Count what clients send, not what scripts run inside Redis.
       if (source === 'lua' || !args.some((a) => String(a).includes(queue.name))) return;
       const command = String(args[0]).toLowerCase();
+      if (command === 'echo') return void markers.add(String(args[1]));
       commands.push(command.startsWith('eval') ? 'script' : command);
     });
+    // MONITOR shows commands in the order Redis ran them: once a marker sent after the action
+    // shows up, every command of the action has shown up too. No time windows.
+    let markerCount = 0;
+    const flush = async () => {
+      const id = `${queue.name}:marker:${markerCount++}`;
+      await marker.echo(id);
+      await waitFor(`MONITOR to show ${id}`, () => markers.has(id));
+    };
     const observe = async (action: () => Promise<unknown>) => {
-      await sleep(50);
+      await flush();
       commands.length = 0;
       await action();
-      await sleep(100);
+      await flush();
       return [...commands];
     };
     try {
@@ -110,6 +121,7 @@ describe.skipIf(!(await needs('redis')))('queue gauges (real Redis)', () => {
     } finally {
       monitor.disconnect();
       watcher.disconnect();
+      marker.disconnect();
     }
   });
 });

@@ -35,8 +35,8 @@ describe.skipIf(!(await needs('redis')))('stalled jobs (worker process killed mi
     const survivor = new Worker(name, async () => 'done', { connection, stalledInterval: 300, lockDuration: 1000 });
     cleanup.push(() => survivor.close());
     const registry = new Registry();
-    const handle: ParapetHandle = attach({ registry, adapters: [bullmq({ workers: [survivor], jobNames: ['resize-image'] })] });
-    cleanup.push(() => handle.detach());
+    const handle: ParapetHandle = attach({ registry, integrations: [bullmq({ workers: [survivor], jobNames: ['resize-image'] })] });
+    cleanup.push(() => handle.close());
 
     const stalled = { queue: name, job: 'resize-image', outcome: 'stalled', attempt: '1' };
     await waitFor('stalled run', async () => (await metricValue(registry, 'parapet_job_runs_total', stalled)) === 1, 15_000);

@@ -6,7 +6,8 @@
  *   pnpm --filter @parapet/core bench
  */
 import client from 'prom-client';
-import { attach, HTTP_DURATION_BUCKETS, publishHttpServerRequest, type HttpServerRequestEvent } from '../src/index.js';
+import { attach, publishHttpServerRequest, type HttpServerRequestEvent } from '../src/index.js';
+import { HTTP_DURATION_BUCKETS } from '../src/integration.js';
 
 const ITERATIONS = 1_000_000;
 const ROUNDS = 7;
@@ -54,7 +55,7 @@ const results: Record<string, number[]> = Object.fromEntries(Object.keys(cases).
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, fn] of Object.entries(cases)) results[name]!.push(time(fn));
 }
-await handle.detach();
+await handle.close();
 // With nothing attached, publishing is a `hasSubscribers` check: measure that too.
 const unattached: number[] = [];
 for (let round = 0; round < ROUNDS; round++) unattached.push(time((i) => publishHttpServerRequest(events[i % n]!)));

@@ -1,43 +1,45 @@
-// @parapet/core — the signal contract. Everything here is public API (see docs/telemetry.md).
+// @parapet/core — what an application calls: attach Parapet, publish events, serve /metrics,
+// declare SLOs and probes. Authors of integrations and framework adapters import from
+// `@parapet/core/integration`; SLO tooling from `@parapet/core/slo`; the OpenTelemetry sink from
+// `@parapet/core/otel`. Every name here is public API (see docs/telemetry.md, docs/vocabulary.md).
 
-// Metric catalog, label policy and normalizers
-export * from './catalog/catalog.js';
-export * from './catalog/values.js';
-export {
-  defineMetric, MAX_LABELS, OTHER_VALUE, OVERFLOW_VALUE, DEFAULT_MAX_SERIES, MetricDefinitionError, LabelPolicyError,
-  type MetricDefinition, type MetricType,
-} from './catalog/define.js';
-export { normalizeMethod, statusClass, statusCodeLabel, routeLabel, attemptBucket, validSeconds } from './catalog/normalize.js';
-
-// Events
-export { EVENT_FAMILIES, channelName, channelOf, publish, subscribe, type Subscriber } from './events/channels.js';
-export * from './events/publish.js';
-export type * from './events/types.js';
-
-// Metrics runtime and sinks
-export { BoundedMetric, type BoundedCounter, type BoundedGauge, type BoundedHistogram } from './metrics/bounded.js';
-export { MAX_LABEL_VALUE_LENGTH, TOO_LONG_VALUE, EMPTY_VALUE } from './metrics/label-values.js';
-export { MetricsRuntime, type MetricsRuntimeOptions } from './metrics/runtime.js';
-export type { MetricSink, SinkMetric, CounterChild, HistogramChild, GaugeChild, Labels } from './metrics/sink.js';
-export { PromClientSink, promClientSink, type PromClientSinkOptions } from './sinks/prom-client.js';
-export { ABORTED_STATUS_CODE } from './recorders/http.js';
-
-// attach() and integrations
-export {
-  attach, AttachError, type AttachOptions, type Integration, type IntegrationContext, type ParapetHandle, type Teardown,
-} from './attach.js';
+// Attach Parapet to the process
+export { attach } from './attach.js';
+export type { AttachOptions, ParapetHandle } from './attach.js';
+export type { Closeable } from './lifecycle.js';
 export type { Logger } from './internal/logger.js';
+export type { MetricSink } from './metrics/sink.js';
 
-// Framework-neutral HTTP handlers
-export { createMetricsHandler, type MetricsHandlerOptions, type FetchHandler } from './http/metrics-handler.js';
-export { negotiateFormat, PROMETHEUS_TEXT, OPENMETRICS_TEXT, type ExpositionFormat } from './http/negotiate.js';
-export { renderRegistry } from './http/exposition.js';
-export { bearerToken, resolveTokens, tokenMatches, type TokenSource } from './http/bearer-auth.js';
-export { loadOtelTraceId, otelTraceId, traceIdReader, type TraceIdReader } from './http/trace-id.js';
-export { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from './http/adapter-options.js';
+// Publish events (one helper per event family)
+export {
+  publishHttpServerRequest, publishJobRun, publishJobQueueSample, publishJourneyStep, publishDeliveryOutbound,
+  publishDeliveryProviderFeedback, publishDeliveryWebhookIngest, publishAsyncStage, publishAsyncBacklog,
+  publishAsyncCallback, publishProbeRun, publishFlagChange, publishDeployMarker,
+  markDeploy, publishQueueSample,
+} from './events/publish.js';
+export type * from './events/types.js';
+export type {
+  HttpMethod, HttpStatusClass, JobOutcome, AttemptBucket, QueueState, JourneyOutcome, DeliveryOutcome, FaultPlane,
+  AsyncOutcome, RetryState, ProbeOutcome,
+} from './catalog/values.js';
 
-// SLO model, providers and generators
-export * from './slo/index.js';
+// Serve /metrics
+export { createMetricsHandler } from './http/metrics-handler.js';
+export type { MetricsHandlerOptions, FetchHandler } from './http/metrics-handler.js';
+export type { TokenSource } from './http/bearer-auth.js';
+
+// Declare SLOs (generators and the rest of the SLO tooling: `@parapet/core/slo`)
+export { defineConfig, defineSlice, defineProvider } from './slo/model/define.js';
+export type { ParapetConfig, SliceSpec, Provider } from './slo/model/spec.js';
 
 // Synthetic probes
-export * from './probes/index.js';
+export { defineProbe } from './probes/define.js';
+export type { Probe, ProbeOptions, ProbeResult } from './probes/define.js';
+export { runProbe } from './probes/run.js';
+export type { ProbeRunResult } from './probes/run.js';
+export { startProbeScheduler } from './probes/scheduler.js';
+export type { ProbeScheduler, ProbeSchedulerOptions } from './probes/scheduler.js';
+
+// Errors
+export { ParapetError } from './errors/parapet-error.js';
+export type { ErrorCode, ErrorBody } from './errors/parapet-error.js';

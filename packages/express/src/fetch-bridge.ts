@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
-import type { FetchHandler } from '@parapet/core';
+import type { FetchHandler } from '@parapet/core/integration';
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from 'express';
 
 /**

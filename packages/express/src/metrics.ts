@@ -1,4 +1,5 @@
-import { createMetricsHandler, type MetricsHandlerOptions } from '@parapet/core';
+import { createMetricsHandler } from '@parapet/core';
+import type { MetricsHandlerOptions } from '@parapet/core/integration';
 import type { Request, RequestHandler } from 'express';
 import { toExpressHandler } from './fetch-bridge.js';
 import { STATE, type WithState } from './layer-patch.js';

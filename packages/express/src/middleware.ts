@@ -1,4 +1,5 @@
-import { channelOf, publishHttpServerRequest, traceIdReader } from '@parapet/core';
+import { publishHttpServerRequest } from '@parapet/core';
+import { channelOf, traceIdReader } from '@parapet/core/integration';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { ensureAppPatched, newRequestState, STATE, type WithState } from './layer-patch.js';
 import { resolveOptions, type ParapetExpressOptions } from './options.js';

@@ -1,4 +1,4 @@
-import { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from '@parapet/core';
+import { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from '@parapet/core/integration';
 import type { Request } from 'express';
 
 export interface ParapetExpressOptions {

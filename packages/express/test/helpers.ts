@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { subscribe, type HttpServerRequestEvent } from '@parapet/core';
+import type { HttpServerRequestEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 import type express from 'express';
 
 export type ExpressModule = typeof express;

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
-import { loadOtelTraceId, type MetricsHandlerOptions } from '@parapet/core';
+import type { MetricsHandlerOptions } from '@parapet/core';
+import { loadOtelTraceId } from '@parapet/core/integration';
 import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TRACE_HEADER, type ConformanceTarget, type RunningApp } from '@parapet/http-conformance';
 import type express from 'express';
 import type { ErrorRequestHandler, Express } from 'express';

@@ -4,7 +4,7 @@ import type { H, RouterRoute } from 'hono/types';
 import { isExcluded } from './metrics.js';
 import { nodeOutgoing, watchClose, type PendingResponse } from './node.js';
 import { INSTRUMENT, resolveOptions, type ParapetInstrumentOptions } from './options.js';
-import { traceIdReader } from '@parapet/core';
+import { traceIdReader } from '@parapet/core/integration';
 import { channel, metricsRoute, publishRequest } from './record.js';
 import { matchedRoute } from './route.js';
 import { timeResponse } from './timed-body.js';

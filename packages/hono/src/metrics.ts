@@ -1,4 +1,5 @@
-import { createMetricsHandler, type MetricsHandlerOptions } from '@parapet/core';
+import { createMetricsHandler } from '@parapet/core';
+import type { MetricsHandlerOptions } from '@parapet/core/integration';
 import type { Context, Handler } from 'hono';
 
 /** Contexts (for the middleware) and their requests (for `instrument()`) left out of the metrics. */

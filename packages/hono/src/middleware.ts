@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { isExcluded } from './metrics.js';
 import { nodeOutgoing, watchClose, type PendingResponse } from './node.js';
 import { resolveOptions, type ParapetHonoOptions } from './options.js';
-import { traceIdReader } from '@parapet/core';
+import { traceIdReader } from '@parapet/core/integration';
 import { channel, metricsRoute, publishRequest } from './record.js';
 import { answeredRoute } from './route.js';
 import { timeResponse } from './timed-body.js';

@@ -1,4 +1,4 @@
-import { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from '@parapet/core';
+import { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from '@parapet/core/integration';
 import type { Context } from 'hono';
 
 /** Options of the `parapet()` middleware. */
@@ -34,7 +34,7 @@ export interface ParapetInstrumentOptions {
   traceId?: false | ((request: Request) => string | undefined);
 }
 
-export type { ResolvedHttpAdapterOptions as ResolvedOptions } from '@parapet/core';
+export type { ResolvedHttpAdapterOptions as ResolvedOptions } from '@parapet/core/integration';
 
 export const MIDDLEWARE: HttpAdapterCaller = {
   packageName: '@parapet/hono',

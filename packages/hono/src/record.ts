@@ -1,4 +1,5 @@
-import { channelOf, publishHttpServerRequest } from '@parapet/core';
+import { publishHttpServerRequest } from '@parapet/core';
+import { channelOf } from '@parapet/core/integration';
 
 /** Read `channel.hasSubscribers` before doing any per-request work. */
 export const channel = channelOf('http.server.request');

@@ -1,4 +1,5 @@
-import { subscribe, type HttpServerRequestEvent } from '@parapet/core';
+import type { HttpServerRequestEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 
 /** Collect published HTTP events until stop() is called. */
 export function collectEvents(): { events: HttpServerRequestEvent[]; stop: () => void } {

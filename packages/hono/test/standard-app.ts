@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
-import { loadOtelTraceId, type MetricsHandlerOptions } from '@parapet/core';
+import type { MetricsHandlerOptions } from '@parapet/core';
+import { loadOtelTraceId } from '@parapet/core/integration';
 import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TRACE_HEADER, type ConformanceTarget, type RunningApp } from '@parapet/http-conformance';
 import { Hono } from 'hono';
 import { instrument, metricsHandler, parapet } from '../src/index.js';

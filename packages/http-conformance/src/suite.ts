@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { attach, HTTP_DURATION_BUCKETS, type MetricsHandlerOptions, type ParapetHandle } from '@parapet/core';
+import { attach, type MetricsHandlerOptions, type ParapetHandle } from '@parapet/core';
+import { HTTP_DURATION_BUCKETS } from '@parapet/core/integration';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS, TEMPLATES, type ConformanceTarget, type RunningApp } from './app-spec.js';

@@ -38,7 +38,7 @@ export const EXPECTED: ReadonlyMap<string, number> = new Map([
   ['/boom GET 5xx 500', 1],
   ['/recover GET 5xx 500', 1],
   ['_unmatched GET 4xx 404', 3],
-  ['_unmatched _OTHER 4xx 404', 1],
+  ['_unmatched _other 4xx 404', 1],
 ]);
 
 export async function play(url: string, steps: readonly Step[], headers: Record<string, string> = {}): Promise<void> {

@@ -59,5 +59,10 @@ describe('defineMetric zeroInit', () => {
     expect(() => defineMetric({ name: 'x_total', type: 'counter', help: 'h', labels: ['outcome'], labelValues: { outcome: ['ok'] }, zeroInit: [{ outcome: 'bad' }] })).toThrow(/zeroInit value "bad" is not one of the allowed values of "outcome" \(ok\)/);
     expect(() => defineMetric({ name: 'x', type: 'gauge', help: 'h', labels: ['a'], zeroInit: [{ a: 'b' }] })).toThrow(/only counters take zeroInit/);
   });
-});
 
+  it('rejects an unknown key with a did-you-mean, as a MetricDefinitionError', () => {
+    const bad = { name: 'x_total', type: 'counter', help: 'h', labels: [], maxSerie: 5 } as never;
+    expect(() => defineMetric(bad)).toThrow(MetricDefinitionError);
+    expect(() => defineMetric(bad)).toThrow(/defineMetric\("x_total"\): unknown option "maxSerie" \(did you mean "maxSeries"\?\)/);
+  });
+});

@@ -4,20 +4,18 @@
  * definition time, so a bad definition fails when the module loads, not at 3am.
  */
 
-export type MetricType = 'counter' | 'histogram' | 'gauge';
+import * as z from 'zod';
+import { isParapetError, ParapetError, type ParapetErrorOptions } from '../errors/parapet-error.js';
+import { parseOptions } from '../internal/options.js';
 
-/** A label either takes any (normalized, bounded-by-cap) value or one of a closed set. */
-export interface LabelSpec {
-  /** Closed set of allowed values. Anything else is recorded as `_OTHER`. */
-  readonly values?: readonly string[];
-}
+export type MetricType = 'counter' | 'histogram' | 'gauge';
 
 export interface MetricDefinition<L extends string = string> {
   readonly name: string;
   readonly type: MetricType;
   readonly help: string;
   readonly labels: readonly L[];
-  /** Optional closed value sets per label. */
+  /** Optional closed value sets per label; anything else is recorded as `_other`. */
   readonly labelValues?: Partial<Record<L, readonly string[]>>;
   /** Histogram bucket upper bounds, ascending, in base units. */
   readonly buckets?: readonly number[];
@@ -33,8 +31,6 @@ export interface MetricDefinition<L extends string = string> {
 }
 
 export const MAX_LABELS = 10;
-export const OTHER_VALUE = '_OTHER';
-export const OVERFLOW_VALUE = '_overflow';
 export const DEFAULT_MAX_SERIES = 1000;
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -46,18 +42,40 @@ const RESERVED_LABELS = new Set(['le', 'quantile', '__name__']);
  */
 const IDENTIFIER_LABEL = /(^|_)(id|ids|uuid|email|token|secret|url|uri|path|ip|trace|span|raw)($|_)/;
 
-export class MetricDefinitionError extends Error {
+/** A metric definition breaks Prometheus naming or units (code `METRIC_DEFINITION`). */
+export class MetricDefinitionError extends ParapetError {
   override name = 'MetricDefinitionError';
+  constructor(message: string, options?: ParapetErrorOptions) {
+    super('METRIC_DEFINITION', message, options);
+  }
 }
 
-export class LabelPolicyError extends Error {
+/** A metric or a recording breaks the label policy (code `LABEL_POLICY`). */
+export class LabelPolicyError extends ParapetError {
   override name = 'LabelPolicyError';
+  constructor(message: string, options?: ParapetErrorOptions) {
+    super('LABEL_POLICY', message, options);
+  }
 }
+
+const DEFINITION_KEYS = ['name', 'type', 'help', 'labels', 'labelValues', 'buckets', 'maxSeries', 'zeroInit'];
+const definitionKeysSchema = z.strictObject(Object.fromEntries(DEFINITION_KEYS.map((key) => [key, z.unknown().optional()])));
 
 export function defineMetric<const L extends string>(def: MetricDefinition<L>): MetricDefinition<L> {
   const fail = (what: string) => {
     throw new MetricDefinitionError(`Metric "${def.name}": ${what}`);
   };
+  if (typeof def !== 'object' || def === null) throw new MetricDefinitionError('defineMetric(): pass a definition object { name, type, help, labels }.');
+  if (Object.keys(def).some((key) => !DEFINITION_KEYS.includes(key))) {
+    // An unknown key (a typo such as `label`) is an error with a did-you-mean, under this function's error class.
+    try {
+      parseOptions(definitionKeysSchema, def, `defineMetric("${String(def.name)}")`);
+    } catch (error) {
+      if (!isParapetError(error)) throw error;
+      throw new MetricDefinitionError(error.message, { details: error.details });
+    }
+  }
+  if (!Array.isArray(def.labels)) fail('labels must be an array of label names ([] for none).');
   if (!METRIC_NAME.test(def.name)) fail('name must match [a-zA-Z_:][a-zA-Z0-9_:]* (Prometheus metric name).');
   if (!def.help || def.help.trim() === '') fail('help text is required; say what one event of this metric means.');
   if (def.type === 'counter' && !def.name.endsWith('_total')) fail('counter names end in "_total" (Prometheus convention).');

@@ -2,23 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { attemptBucket, normalizeMethod, routeLabel, statusClass, statusCodeLabel, validSeconds } from './normalize.js';
 
 describe('normalizers', () => {
-  it('maps methods to the allowlist or _OTHER', () => {
+  it('maps methods to the allowlist or _other', () => {
     expect(normalizeMethod('GET')).toBe('GET');
     expect(normalizeMethod('patch')).toBe('PATCH');
     expect(normalizeMethod('QUERY')).toBe('QUERY');
-    expect(normalizeMethod('PURGE')).toBe('_OTHER');
-    expect(normalizeMethod('G\u0000ET')).toBe('_OTHER');
-    expect(normalizeMethod('x'.repeat(10_000))).toBe('_OTHER');
-    expect(normalizeMethod(undefined)).toBe('_OTHER');
+    expect(normalizeMethod('PURGE')).toBe('_other');
+    expect(normalizeMethod('G\u0000ET')).toBe('_other');
+    expect(normalizeMethod('x'.repeat(10_000))).toBe('_other');
+    expect(normalizeMethod(undefined)).toBe('_other');
   });
 
   it('derives status class and code only from valid codes', () => {
     expect([statusClass(204), statusClass(302), statusClass(429), statusClass(503), statusClass(101)]).toEqual(['2xx', '3xx', '4xx', '5xx', '1xx']);
-    expect(statusClass(600)).toBe('_OTHER');
-    expect(statusClass(Number.NaN)).toBe('_OTHER');
+    expect(statusClass(600)).toBe('_other');
+    expect(statusClass(Number.NaN)).toBe('_other');
     expect(statusCodeLabel(404)).toBe('404');
-    expect(statusCodeLabel(99)).toBe('_OTHER');
-    expect(statusCodeLabel(404.5)).toBe('_OTHER');
+    expect(statusCodeLabel(99)).toBe('_other');
+    expect(statusCodeLabel(404.5)).toBe('_other');
   });
 
   it('labels unmatched routes with one fixed value', () => {

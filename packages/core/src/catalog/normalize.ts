@@ -1,5 +1,5 @@
-import { OTHER_VALUE } from './define.js';
-import { HTTP_METHODS, UNMATCHED_ROUTE, type AttemptBucket } from './values.js';
+import { OTHER_VALUE, UNMATCHED_ROUTE } from './sentinels.js';
+import { HTTP_METHODS, type AttemptBucket } from './values.js';
 
 /**
  * Normalizers turn raw inputs into bounded label values. Each returns a value from a closed
@@ -8,7 +8,7 @@ import { HTTP_METHODS, UNMATCHED_ROUTE, type AttemptBucket } from './values.js';
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
 
-/** Upper-cased method if it is in the allowlist (RFC 9110 + PATCH + QUERY), else `_OTHER`. */
+/** Upper-cased method if it is in the allowlist (RFC 9110 + PATCH + QUERY), else `_other`. */
 export function normalizeMethod(method: unknown): string {
   if (typeof method !== 'string') return OTHER_VALUE;
   if (KNOWN_METHODS.has(method)) return method;
@@ -20,14 +20,14 @@ export function normalizeMethod(method: unknown): string {
 const STATUS_CODES: string[] = [];
 for (let code = 100; code < 600; code++) STATUS_CODES[code] = String(code);
 
-/** `"404"` for a valid status code (100–599), else `_OTHER`. */
+/** `"404"` for a valid status code (100–599), else `_other`. */
 export function statusCodeLabel(code: unknown): string {
   return (typeof code === 'number' && STATUS_CODES[code]) || OTHER_VALUE;
 }
 
 const CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
-/** `"2xx"` … `"5xx"` for a valid status code, else `_OTHER`. */
+/** `"2xx"` … `"5xx"` for a valid status code, else `_other`. */
 export function statusClass(code: unknown): string {
   if (typeof code !== 'number' || !(code >= 100 && code < 600)) return OTHER_VALUE;
   return CLASSES[Math.floor(code / 100) - 1]!;

@@ -2,8 +2,6 @@
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY'] as const;
 export const HTTP_STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'aborted'] as const;
-/** Route label for requests no route matched (404s, scanners). Never the raw path. */
-export const UNMATCHED_ROUTE = '_unmatched';
 
 export const JOB_OUTCOMES = ['completed', 'failed', 'retrying', 'stalled', 'discarded'] as const;
 export const ATTEMPT_BUCKETS = ['1', '2', '3', '4-5', '6-10', '11+'] as const;
@@ -12,6 +10,11 @@ export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'complete
 export const JOURNEY_OUTCOMES = ['success', 'failure'] as const;
 
 export const DELIVERY_OUTCOMES = ['attempted', 'provider_accepted', 'delivered', 'failed', 'bounced', 'complained', 'suppressed', 'deferred'] as const;
+/**
+ * `none` is a real value here (no fault: the delivery or stage did not fail), not a sentinel:
+ * it is what a success is labelled with and what SLO matchers select. The sentinel for "no
+ * value given" is `_none` (see sentinels.ts); an event without `faultPlane` is recorded as `none`.
+ */
 export const FAULT_PLANES = ['none', 'provider', 'webhook', 'suppression', 'worker', 'backlog', 'app'] as const;
 export const ASYNC_OUTCOMES = ['started', 'succeeded', 'retryable_failed', 'discarded', 'delayed'] as const;
 export const RETRY_STATES = ['first_attempt', 'retrying', 'exhausted'] as const;

@@ -9,10 +9,14 @@ function publisher<F extends EventFamily>(family: F): (event: EventPayloads[F]) 
   };
 }
 
-/** Typed publishing helpers, one per family, for adapters and integrations. */
+/**
+ * Typed publishing helpers, one per family, named `publish` + the family in PascalCase. Each
+ * checks `hasSubscribers` itself: call it directly, no guard needed. Guard with
+ * `channelOf(family).hasSubscribers` only when building the payload itself is expensive.
+ */
 export const publishHttpServerRequest = publisher('http.server.request');
 export const publishJobRun = publisher('job.run');
-export const publishQueueSample = publisher('job.queue_sample');
+export const publishJobQueueSample = publisher('job.queue_sample');
 export const publishJourneyStep = publisher('journey.step');
 export const publishDeliveryOutbound = publisher('delivery.outbound');
 export const publishDeliveryProviderFeedback = publisher('delivery.provider_feedback');
@@ -22,6 +26,10 @@ export const publishAsyncBacklog = publisher('async.backlog');
 export const publishAsyncCallback = publisher('async.callback');
 export const publishProbeRun = publisher('probe.run');
 export const publishFlagChange = publisher('flag.change');
-
 /** Record a deploy marker (Grafana annotations, incident timelines). */
-export const markDeploy = publisher('deploy.marker');
+export const publishDeployMarker = publisher('deploy.marker');
+
+/** @deprecated Use publishJobQueueSample (family `job.queue_sample`). Removed in the next minor. */
+export const publishQueueSample = publishJobQueueSample;
+/** @deprecated Use publishDeployMarker (family `deploy.marker`). Removed in the next minor. */
+export const markDeploy = publishDeployMarker;

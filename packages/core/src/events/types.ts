@@ -12,7 +12,7 @@ import type {
 export type Refs = Readonly<Record<string, string>>;
 
 export interface HttpServerRequestEvent {
-  /** Raw request method; normalized to an allowlist (else `_OTHER`) when recorded. */
+  /** Raw request method; normalized to an allowlist (else `_other`) when recorded. */
   method: string;
   /** Route template (`/orgs/:org/users/:id`), never a concrete path. Undefined when no route matched. */
   route: string | undefined;

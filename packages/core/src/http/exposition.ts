@@ -1,4 +1,5 @@
-import client, { type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { loadPromClient } from '../internal/peer.js';
 import { OPENMETRICS_TEXT, PROMETHEUS_TEXT, type ExpositionFormat } from './negotiate.js';
 
 /**
@@ -10,6 +11,7 @@ import { OPENMETRICS_TEXT, PROMETHEUS_TEXT, type ExpositionFormat } from './nego
  */
 export async function renderRegistry(registry: Registry, format: ExpositionFormat): Promise<{ body: string; contentType: string }> {
   const contentType = format === 'openmetrics' ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+  const client = loadPromClient('createMetricsHandler()');
   const view = new client.Registry();
   view.setContentType(contentType as typeof client.Registry.PROMETHEUS_CONTENT_TYPE);
   for (const metric of registry.getMetricsAsArray()) view.registerMetric(Object.create(metric));

@@ -2,6 +2,7 @@ import client from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attach, type ParapetHandle } from '../attach.js';
 import { publishHttpServerRequest } from '../events/publish.js';
+import { ParapetError } from '../errors/parapet-error.js';
 import { createMetricsHandler } from './metrics-handler.js';
 import { negotiateFormat } from './negotiate.js';
 import { tokenMatches } from './bearer-auth.js';
@@ -9,7 +10,7 @@ import { tokenMatches } from './bearer-auth.js';
 const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 let handle: ParapetHandle;
-afterEach(async () => handle?.detach());
+afterEach(async () => handle?.close());
 
 function setup(options: Parameters<typeof createMetricsHandler>[0] = {}) {
   const registry = new client.Registry();
@@ -42,18 +43,76 @@ describe('metrics endpoint: auth', () => {
     }
   });
 
-  it('refuses in production without a token and logs how to fix it', async () => {
-    const { handler, logger } = setup({ tokens: [], environment: 'production' });
-    const response = await handler(get());
-    expect(response.status).toBe(403);
-    expect(await response.text()).toContain('Set PARAPET_METRICS_TOKENS');
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('refusing to serve /metrics in production without a token'), undefined);
+  it.each(['production', 'Production', 'prod', 'staging', 'Development', 'TEST', ' development', '', undefined])(
+    'fails closed without a token when the environment is %j, and logs how to fix it',
+    async (environment) => {
+      const { handler, logger } = setup({ tokens: [], ...(environment !== undefined && { environment }) });
+      vi.stubEnv('NODE_ENV', undefined);
+      try {
+        const response = await handler(get());
+        expect(response.status).toBe(403);
+        const body = (await response.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('FORBIDDEN');
+        expect(body.error.message).toContain('Set PARAPET_METRICS_TOKENS');
+        expect(logger.error).toHaveBeenCalledWith(
+          expect.stringMatching(/refusing to serve \/metrics without a token: .*only exactly "development" or "test" serve without one. Set PARAPET_METRICS_TOKENS/),
+          undefined,
+        );
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    },
+  );
+
+  it('reads NODE_ENV when no environment is given', async () => {
+    const { handler } = setup({ tokens: [] });
+    try {
+      vi.stubEnv('NODE_ENV', 'Production');
+      expect((await handler(get())).status).toBe(403);
+      vi.stubEnv('NODE_ENV', 'test');
+      expect((await handler(get())).status).toBe(200);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
-  it('serves without a token outside production, or when explicitly public', async () => {
+  it('serves without a token only in development or test, or when explicitly public', async () => {
     expect((await setup({ tokens: [], environment: 'development' }).handler(get())).status).toBe(200);
-    await handle.detach();
+    await handle.close();
+    expect((await setup({ tokens: [], environment: 'test' }).handler(get())).status).toBe(200);
+    await handle.close();
     expect((await setup({ tokens: [], environment: 'production', public: true }).handler(get())).status).toBe(200);
+  });
+
+  it('validates its options: a misspelt key is an error suggesting the right one', () => {
+    expect(() => createMetricsHandler({ token: 'x' } as never)).toThrow(ParapetError);
+    expect(() => createMetricsHandler({ token: 'x' } as never)).toThrow(/unknown option "token" \(did you mean "tokens"\?\)/);
+    expect(() => createMetricsHandler({ tokens: 42 } as never)).toThrow(/option "tokens": must be a token string/);
+    expect(() => createMetricsHandler({ public: 'yes' } as never)).toThrow(/option "public" must be a boolean, got the string "yes"/);
+  });
+});
+
+describe('metrics endpoint: registry pairing', () => {
+  it('warns once when it serves the global registry while Parapet records only into another one', async () => {
+    handle = attach({ registry: new client.Registry() });
+    const logger = { warn: vi.fn(), error: vi.fn() };
+    const handler = createMetricsHandler({ logger, public: true });
+    await handler(get());
+    await handler(get());
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0]![0]).toMatch(/serving prom-client's global registry, but Parapet is attached only to another registry.*handle\.metricsHandler\(\)/);
+  });
+
+  it('does not warn when the handler names its registry, or when Parapet records into the global one', async () => {
+    const registry = new client.Registry();
+    handle = attach({ registry });
+    const logger = { warn: vi.fn(), error: vi.fn() };
+    await createMetricsHandler({ registry, logger, public: true })(get());
+    await handle.metricsHandler({ logger, public: true })(get());
+    await handle.close();
+    handle = attach();
+    await createMetricsHandler({ logger, public: true })(get());
+    expect(logger.warn).not.toHaveBeenCalled();
   });
 
   it('compares every token without early exit', () => {

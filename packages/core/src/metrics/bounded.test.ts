@@ -39,7 +39,7 @@ describe('series cap', () => {
     await withParapet(async ({ handle, scrape }) => {
       const runs = handle.metrics.counter(jobRuns);
       runs.labels({ queue: 'q'.repeat(500), job: '', outcome: 'exploded', attempt: '1' }).inc(1);
-      expect(find(await scrape(), jobRuns.name)[0]?.labels).toEqual({ queue: '_too_long', job: '_none', outcome: '_OTHER', attempt: '1' });
+      expect(find(await scrape(), jobRuns.name)[0]?.labels).toEqual({ queue: '_too_long', job: '_none', outcome: '_other', attempt: '1' });
       expect(() => runs.labels({ queue: 'q', job: 'j', outcome: 'completed', attempt: '1', user_id: '42' })).toThrow(
         'Metric "parapet_job_runs_total" has no label "user_id"; declared labels: queue, job, outcome, attempt.',
       );

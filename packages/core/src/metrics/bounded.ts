@@ -1,4 +1,5 @@
-import { DEFAULT_MAX_SERIES, OVERFLOW_VALUE, type MetricDefinition } from '../catalog/define.js';
+import { DEFAULT_MAX_SERIES, type MetricDefinition } from '../catalog/define.js';
+import { OVERFLOW_VALUE } from '../catalog/sentinels.js';
 import { LabelResolver } from './label-values.js';
 import type { CounterChild, GaugeChild, HistogramChild, SinkMetric } from './sink.js';
 
@@ -10,20 +11,33 @@ const keyOf = (values: readonly string[]): string => (values.length === 1 ? valu
  * cached; past the cap every new label set records into a single overflow series (all labels
  * `_overflow`) and the overflow is counted. Hot paths keep the returned child (pre-resolved).
  */
+export interface BoundedMetricArgs<C> {
+  def: MetricDefinition;
+  /** Where the series are stored. */
+  sink: SinkMetric<C>;
+  /** Series cap when the definition declares none (default DEFAULT_MAX_SERIES). */
+  maxSeries?: number | undefined;
+  /** Called for each recording routed to the overflow series. */
+  onOverflow: (def: MetricDefinition) => void;
+  /** How to make a zero-initialized sibling visible (counters: `inc(0)`). */
+  zero?: ((child: C) => void) | undefined;
+}
+
 export class BoundedMetric<C> {
+  readonly def: MetricDefinition;
   readonly resolver: LabelResolver;
   readonly maxSeries: number;
+  private readonly sink: SinkMetric<C>;
+  private readonly onOverflow: (def: MetricDefinition) => void;
+  private readonly zero: ((child: C) => void) | undefined;
   private readonly series = new Map<string, C>();
   private overflowChild: C | undefined;
 
-  constructor(
-    readonly def: MetricDefinition,
-    private readonly sink: SinkMetric<C>,
-    maxSeries: number | undefined,
-    private readonly onOverflow: (def: MetricDefinition) => void,
-    /** How to make a zero-initialized sibling visible (counters: `inc(0)`). */
-    private readonly zero?: (child: C) => void,
-  ) {
+  constructor({ def, sink, maxSeries, onOverflow, zero }: BoundedMetricArgs<C>) {
+    this.def = def;
+    this.sink = sink;
+    this.onOverflow = onOverflow;
+    this.zero = zero;
     this.resolver = new LabelResolver(def);
     this.maxSeries = def.maxSeries ?? maxSeries ?? DEFAULT_MAX_SERIES;
   }

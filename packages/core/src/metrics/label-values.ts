@@ -1,9 +1,8 @@
-import { LabelPolicyError, OTHER_VALUE, type MetricDefinition } from '../catalog/define.js';
+import { LabelPolicyError, type MetricDefinition } from '../catalog/define.js';
+import { EMPTY_VALUE, OTHER_VALUE, TOO_LONG_VALUE } from '../catalog/sentinels.js';
 
 /** Longest label value kept; anything longer is replaced, never truncated into a new series per input. */
 export const MAX_LABEL_VALUE_LENGTH = 128;
-export const TOO_LONG_VALUE = '_too_long';
-export const EMPTY_VALUE = '_none';
 
 /** Resolves raw label values into the bounded values a metric may carry. */
 export class LabelResolver {

@@ -1,8 +1,8 @@
 import { internalErrors, seriesOverflow } from '../catalog/catalog.js';
-import type { MetricDefinition } from '../catalog/define.js';
+import { MetricDefinitionError, type MetricDefinition } from '../catalog/define.js';
 import { consoleLogger, RateLimitedLogger, type Logger } from '../internal/logger.js';
 import { BoundedMetric } from './bounded.js';
-import type { CounterChild, GaugeChild, HistogramChild, MetricSink } from './sink.js';
+import type { CounterChild, GaugeChild, HistogramChild, MetricSink, SinkMetric } from './sink.js';
 
 export interface MetricsRuntimeOptions {
   sink: MetricSink;
@@ -62,14 +62,16 @@ export class MetricsRuntime {
 
   private get<C>(def: MetricDefinition, type: MetricDefinition['type'], create: () => unknown, zero?: (child: C) => void): BoundedMetric<C> {
     if (def.type !== type) throw new TypeError(`Metric "${def.name}" is a ${def.type}, not a ${type}.`);
-    let metric = this.metrics.get(def.name);
-    if (metric === undefined) {
-      metric = new BoundedMetric(def, create() as never, this.maxSeries, (d) => this.onOverflow(d), zero as never);
-      this.metrics.set(def.name, metric);
-    } else if (metric.def !== def) {
-      throw new Error(`Two different definitions share the metric name "${def.name}". Metric names must be unique.`);
+    const existing = this.metrics.get(def.name) as BoundedMetric<C> | undefined;
+    if (existing === undefined) {
+      const metric = new BoundedMetric<C>({ def, sink: create() as SinkMetric<C>, maxSeries: this.maxSeries, onOverflow: (d) => this.onOverflow(d), zero });
+      this.metrics.set(def.name, metric as unknown as BoundedMetric<unknown>);
+      return metric;
     }
-    return metric as BoundedMetric<C>;
+    if (existing.def !== def) {
+      throw new MetricDefinitionError(`Two different definitions share the metric name "${def.name}". Metric names must be unique.`);
+    }
+    return existing;
   }
 
   private onOverflow(def: MetricDefinition): void {

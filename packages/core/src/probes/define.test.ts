@@ -15,7 +15,7 @@ describe('defineProbe', () => {
   it.each([
     ['empty', ''],
     ['leading digit', '1probe'],
-    ['leading underscore (reserved for _OTHER / _overflow)', '_other'],
+    ['leading underscore (reserved for sentinels such as _other / _overflow)', '_other'],
     ['space', 'check out'],
     ['braces and quotes', 'a{b="c"}'],
     ['too long', 'p'.repeat(65)],

@@ -4,6 +4,10 @@
  * defined, instead of leaking arbitrary strings into a label at run time.
  */
 
+import * as z from 'zod';
+import { isParapetError, ParapetError, type ParapetErrorOptions } from '../errors/parapet-error.js';
+import { parseOptions } from '../internal/options.js';
+
 /** What a probe's `run` may return: nothing (success) or an explicit verdict. */
 export type ProbeResult = void | undefined | { ok: true } | { ok: false; reason: string };
 
@@ -31,11 +35,18 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 /** setTimeout's ceiling; longer delays fire immediately in Node. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-export class ProbeDefinitionError extends Error {
+/** A probe definition or probe-scheduler option is invalid (code `PROBE_DEFINITION`). */
+export class ProbeDefinitionError extends ParapetError {
   override name = 'ProbeDefinitionError';
+  constructor(message: string, options?: ParapetErrorOptions) {
+    super('PROBE_DEFINITION', message, options);
+  }
 }
 
 const defined = new WeakSet<Probe>();
+
+const PROBE_OPTION_KEYS = ['name', 'timeoutMs', 'run'];
+const probeOptionsSchema = z.strictObject({ name: z.string(), timeoutMs: z.number().optional(), run: z.custom((v) => typeof v === 'function') });
 
 /** True for objects returned by defineProbe (the scheduler and runProbe accept only these). */
 export function isProbe(value: unknown): value is Probe {
@@ -69,6 +80,16 @@ export function defineProbe(options: ProbeOptions): Probe {
   }
   if (typeof run !== 'function') {
     throw new ProbeDefinitionError(`defineProbe("${name}"): run must be a function (signal: AbortSignal) => Promise<void | { ok, reason }>.`);
+  }
+  const unknown = Object.keys(options).filter((key) => !PROBE_OPTION_KEYS.includes(key));
+  if (unknown.length > 0) {
+    // Same wording as every other options object (parseOptions), under this function's error class.
+    try {
+      parseOptions(probeOptionsSchema, options, `defineProbe("${name}")`);
+    } catch (error) {
+      if (!isParapetError(error)) throw error;
+      throw new ProbeDefinitionError(error.message, { details: error.details });
+    }
   }
   const probe: Probe = Object.freeze({ name, timeoutMs, run });
   defined.add(probe);

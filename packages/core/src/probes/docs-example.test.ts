@@ -46,8 +46,8 @@ describe('docs/probes.md example', () => {
       const text = await example.registry.metrics();
       expect(text).toMatch(/parapet_probe_runs_total\{probe="checkout_api",outcome="failure"\} [12]\n/);
     } finally {
-      await example.scheduler.stop();
-      await example.parapet.detach();
+      await example.scheduler.close();
+      await example.parapet.close();
     }
   });
 });

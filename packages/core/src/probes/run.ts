@@ -1,7 +1,7 @@
 import type { ProbeOutcome } from '../catalog/values.js';
 import { channelOf } from '../events/channels.js';
 import { publishProbeRun } from '../events/publish.js';
-import { isProbe, type Probe, type ProbeResult } from './define.js';
+import { isProbe, ProbeDefinitionError, type Probe, type ProbeResult } from './define.js';
 
 export interface ProbeRunResult {
   probe: string;
@@ -46,7 +46,7 @@ const failure = (error: unknown): Verdict => ({ outcome: 'failure', reason: shor
  * that ignores its abort signal is left running, but its run is over and counted at the timeout.
  */
 export async function runProbe(probe: Probe): Promise<ProbeRunResult> {
-  if (!isProbe(probe)) throw new TypeError('runProbe(): pass a probe created with defineProbe({ name, timeoutMs, run }).');
+  if (!isProbe(probe)) throw new ProbeDefinitionError('runProbe(): pass a probe created with defineProbe({ name, timeoutMs, run }).');
   const controller = new AbortController();
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;

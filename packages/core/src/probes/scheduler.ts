@@ -1,4 +1,7 @@
-import { isProbe, isTimerMs, MAX_TIMER_MS, ProbeDefinitionError, type Probe } from './define.js';
+import * as z from 'zod';
+import { describeValue, parseOptions } from '../internal/options.js';
+import { closeable, type Closeable } from '../lifecycle.js';
+import { isProbe, isTimerMs, MAX_TIMER_MS, type Probe } from './define.js';
 import { runProbe } from './run.js';
 
 export interface ProbeSchedulerOptions {
@@ -12,8 +15,10 @@ export interface ProbeSchedulerOptions {
   jitter?: number;
 }
 
-export interface ProbeScheduler {
-  /** Stop scheduling and resolve once in-flight runs have finished (each is bounded by its timeout). */
+export interface ProbeScheduler extends Closeable {
+  /** Stop scheduling and resolve once in-flight runs have finished (each is bounded by its timeout). Idempotent. */
+  close(): Promise<void>;
+  /** @deprecated Use `close()`. Removed in the next minor. */
   stop(): Promise<void>;
 }
 
@@ -23,23 +28,28 @@ interface Slot {
   inFlight?: Promise<void>;
 }
 
-function validate(options: ProbeSchedulerOptions): number {
-  const fail = (what: string): never => {
-    throw new ProbeDefinitionError(`startProbeScheduler(): ${what}`);
-  };
-  if (typeof options !== 'object' || options === null) fail('pass { probes, intervalMs, jitter }.');
-  if (!Array.isArray(options.probes) || options.probes.length === 0) fail('probes must be a non-empty array of defineProbe() results.');
-  const names = new Set<string>();
-  options.probes.forEach((p, i) => {
-    if (!isProbe(p)) fail(`probes[${i}] was not created with defineProbe().`);
-    if (names.has(p.name)) fail(`probe "${p.name}" is listed twice; each probe runs once per interval.`);
-    names.add(p.name);
+const WHERE = 'startProbeScheduler()';
+const schedulerSchema = z
+  .strictObject({
+    probes: z
+      .array(z.custom<Probe>(isProbe, { error: (issue) => `was not created with defineProbe() (got ${describeValue(issue.input)})` }))
+      .min(1, { error: 'must be a non-empty array of defineProbe() results' }),
+    intervalMs: z.custom<number>(isTimerMs, {
+      error: (issue) => `must be a whole number of milliseconds between 1 and ${MAX_TIMER_MS}, got ${describeValue(issue.input)}`,
+    }),
+    jitter: z
+      .custom<number>((v) => typeof v === 'number' && v >= 0 && v <= 1, {
+        error: (issue) => `is a fraction of the interval between 0 and 1, got ${describeValue(issue.input)}`,
+      })
+      .optional(),
+  })
+  .superRefine((options, ctx) => {
+    const names = new Set<string>();
+    for (const probe of options.probes) {
+      if (names.has(probe.name)) ctx.addIssue({ code: 'custom', path: ['probes'], message: `probe "${probe.name}" is listed twice; each probe runs once per interval` });
+      names.add(probe.name);
+    }
   });
-  if (!isTimerMs(options.intervalMs)) fail(`intervalMs must be a whole number of milliseconds between 1 and ${MAX_TIMER_MS}, got ${String(options.intervalMs)}.`);
-  const jitter = options.jitter ?? 0.1;
-  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) fail(`jitter is a fraction of the interval between 0 and 1, got ${String(jitter)}.`);
-  return jitter;
-}
 
 /**
  * Run each probe every `intervalMs` (± jitter) in this process. Each probe has its own loop:
@@ -48,11 +58,11 @@ function validate(options: ProbeSchedulerOptions): number {
  * does not keep the process alive.
  */
 export function startProbeScheduler(options: ProbeSchedulerOptions): ProbeScheduler {
-  const jitter = validate(options);
-  const { intervalMs } = options;
-  const slots: Slot[] = options.probes.map((probe) => ({ probe }));
+  const parsed = parseOptions(schedulerSchema, options, WHERE);
+  const jitter = parsed.jitter ?? 0.1;
+  const { intervalMs } = parsed;
+  const slots: Slot[] = parsed.probes.map((probe) => ({ probe }));
   let stopped = false;
-  let stopping: Promise<void> | undefined;
 
   const arm = (slot: Slot, delayMs: number) => {
     slot.timer = setTimeout(() => tick(slot), Math.max(0, Math.round(delayMs)));
@@ -77,13 +87,10 @@ export function startProbeScheduler(options: ProbeSchedulerOptions): ProbeSchedu
 
   for (const slot of slots) arm(slot, Math.random() * jitter * intervalMs);
 
-  return {
-    stop() {
-      if (stopping) return stopping;
-      stopped = true;
-      for (const slot of slots) clearTimeout(slot.timer);
-      stopping = Promise.all(slots.map((s) => s.inFlight)).then(() => undefined);
-      return stopping;
-    },
-  };
+  const scheduler = closeable({}, async () => {
+    stopped = true;
+    for (const slot of slots) clearTimeout(slot.timer);
+    await Promise.all(slots.map((s) => s.inFlight));
+  });
+  return Object.assign(scheduler, { stop: scheduler.close });
 }

@@ -32,7 +32,7 @@ describe('every event family reaches its metrics with the right labels', () => {
       { route: '/orgs/:org/users/:id', method: 'GET', status_class: '2xx', status_code: '200' },
       { route: '/login', method: 'POST', status_class: '5xx', status_code: '500' },
       { route: '/stream', method: 'GET', status_class: 'aborted', status_code: '499' },
-      { route: '_unmatched', method: '_OTHER', status_class: '4xx', status_code: '404' },
+      { route: '_unmatched', method: '_other', status_class: '4xx', status_code: '404' },
     ]);
     const buckets = await record(publish, 'parapet_http_server_request_duration_seconds_bucket');
     const hit = buckets.find((s) => s.labels.route === '/orgs/:org/users/:id' && s.labels.le === '0.05')!;
@@ -51,7 +51,7 @@ describe('every event family reaches its metrics with the right labels', () => {
   });
 
   it('job.queue_sample', async () => {
-    const publish = () => p.publishQueueSample({ queue: 'emails', counts: { waiting: 12, active: 2, delayed: 0, failed: 3 }, oldestWaitingAgeSeconds: 95 });
+    const publish = () => p.publishJobQueueSample({ queue: 'emails', counts: { waiting: 12, active: 2, delayed: 0, failed: 3 }, oldestWaitingAgeSeconds: 95 });
     const jobs = await record(publish, 'parapet_queue_jobs');
     expect(Object.fromEntries(jobs.map((s) => [s.labels.state, s.value]))).toEqual({ waiting: 12, active: 2, delayed: 0, failed: 3 });
     expect(one(await record(publish, 'parapet_queue_oldest_waiting_age_seconds'))).toMatchObject({ labels: { queue: 'emails' }, value: 95 });
@@ -109,7 +109,7 @@ describe('every event family reaches its metrics with the right labels', () => {
 
   it('deploy.marker', async () => {
     const at = new Date('2026-11-20T10:00:00Z');
-    const publish = () => p.markDeploy({ service: 'api', environment: 'production', version: 'a1b2c3d', at });
+    const publish = () => p.publishDeployMarker({ service: 'api', environment: 'production', version: 'a1b2c3d', at });
     expect(one(await record(publish, 'parapet_deploys_total')).labels).toEqual({ service: 'api', environment: 'production' });
     expect(one(await record(publish, 'parapet_deploy_last_timestamp_seconds')).value).toBe(at.getTime() / 1000);
   });
@@ -136,7 +136,7 @@ describe('every event family reaches its metrics with the right labels', () => {
       expect(one(find(samples, 'parapet_http_server_requests_total', { status_code: '200' })).value).toBe(1);
       expect(find(samples, 'parapet_http_server_request_duration_seconds_count')).toHaveLength(1);
       expect(find(samples, 'parapet_http_server_request_duration_seconds_count')[0]!.value).toBe(0);
-      expect(one(find(samples, 'parapet_internal_errors_total', { component: 'http.invalid_duration' })).value).toBe(1);
+      expect(one(find(samples, 'parapet_internal_errors_total', { component: 'core.invalid_event.http_server_request' })).value).toBe(1);
     }, { logger: { warn() {}, error() {} } });
   });
 

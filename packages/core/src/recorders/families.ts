@@ -1,6 +1,6 @@
 import * as m from '../catalog/catalog.js';
 import { validSeconds } from '../catalog/normalize.js';
-import { observeSeconds } from './observe.js';
+import { secondsObserver } from './observe.js';
 import type { EventFamily, EventPayloads } from '../events/types.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
 import { httpRecorder } from './http.js';
@@ -33,22 +33,24 @@ export const recorders: RecorderFactories = {
   },
 
   'journey.step': (rt) => {
+    const observeDuration = secondsObserver({ metrics: rt, family: 'journey.step', field: 'durationSeconds' });
     const steps = rt.counter(m.journeySteps);
     const duration = rt.histogram(m.journeyStepDuration);
     return (e) => {
       const labels = { journey: e.journey, step: e.step ?? e.journey, outcome: e.outcome };
       steps.labels(labels).inc(1);
-      observeSeconds(rt, 'journey.step.invalid_seconds', 'journey.step: durationSeconds', e.durationSeconds, () => duration.labels(labels), e.traceId);
+      observeDuration(e.durationSeconds, () => duration.labels(labels), e.traceId);
     };
   },
 
   'delivery.outbound': (rt) => {
+    const observeDuration = secondsObserver({ metrics: rt, family: 'delivery.outbound', field: 'durationSeconds' });
     const outbound = rt.counter(m.deliveryOutbound);
     const duration = rt.histogram(m.deliveryOutboundDuration);
     return (e) => {
       const base = { integration: e.integration, provider: e.provider, channel: e.channel, outcome: e.outcome };
       outbound.labels({ ...base, fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'delivery.outbound.invalid_seconds', 'delivery.outbound: durationSeconds', e.durationSeconds, () => duration.labels(base), e.traceId);
+      observeDuration(e.durationSeconds, () => duration.labels(base), e.traceId);
     };
   },
 
@@ -63,24 +65,26 @@ export const recorders: RecorderFactories = {
   },
 
   'delivery.webhook_ingest': (rt) => {
+    const observeDelay = secondsObserver({ metrics: rt, family: 'delivery.webhook_ingest', field: 'delaySeconds' });
     const ingest = rt.counter(m.deliveryWebhookIngest);
     const delay = rt.histogram(m.deliveryWebhookDelay);
     const last = rt.gauge(m.deliveryWebhookLastReceived);
     return (e) => {
       const where = { integration: e.integration, provider: e.provider, channel: e.channel };
       ingest.labels({ ...where, outcome: e.outcome, fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'delivery.webhook_ingest.invalid_seconds', 'delivery.webhook_ingest: delaySeconds', e.delaySeconds, () => delay.labels(where));
+      observeDelay(e.delaySeconds, () => delay.labels(where));
       last.labels(where).set(nowSeconds());
     };
   },
 
   'async.stage': (rt) => {
+    const observeDuration = secondsObserver({ metrics: rt, family: 'async.stage', field: 'durationSeconds' });
     const stages = rt.counter(m.asyncStage);
     const duration = rt.histogram(m.asyncStageDuration);
     return (e) => {
       const base = { integration: e.integration, provider: e.provider, queue: e.queue, pipeline_stage: e.stage, outcome: e.outcome };
       stages.labels({ ...base, retry_state: e.retryState ?? 'first_attempt', fault_plane: e.faultPlane ?? 'none' }).inc(1);
-      observeSeconds(rt, 'async.stage.invalid_seconds', 'async.stage: durationSeconds', e.durationSeconds, () => duration.labels(base), e.traceId);
+      observeDuration(e.durationSeconds, () => duration.labels(base), e.traceId);
     };
   },
 
@@ -96,24 +100,26 @@ export const recorders: RecorderFactories = {
   },
 
   'async.callback': (rt) => {
+    const observeDelay = secondsObserver({ metrics: rt, family: 'async.callback', field: 'delaySeconds' });
     const callbacks = rt.counter(m.asyncCallbacks);
     const delay = rt.histogram(m.asyncCallbackDelay);
     const lastSuccess = rt.gauge(m.asyncCallbackLastSuccess);
     return (e) => {
       const where = { integration: e.integration, provider: e.provider, queue: e.queue, pipeline_stage: e.stage };
       callbacks.labels({ ...where, outcome: e.outcome }).inc(1);
-      observeSeconds(rt, 'async.callback.invalid_seconds', 'async.callback: delaySeconds', e.delaySeconds, () => delay.labels(where));
+      observeDelay(e.delaySeconds, () => delay.labels(where));
       if (e.outcome === 'succeeded') lastSuccess.labels(where).set(nowSeconds());
     };
   },
 
   'probe.run': (rt) => {
+    const observeDuration = secondsObserver({ metrics: rt, family: 'probe.run', field: 'durationSeconds' });
     const runs = rt.counter(m.probeRuns);
     const duration = rt.histogram(m.probeRunDuration);
     return (e) => {
       const labels = { probe: e.probe, outcome: e.outcome };
       runs.labels(labels).inc(1);
-      observeSeconds(rt, 'probe.run.invalid_seconds', 'probe.run: durationSeconds', e.durationSeconds, () => duration.labels(labels));
+      observeDuration(e.durationSeconds, () => duration.labels(labels));
     };
   },
 

@@ -1,10 +1,11 @@
 import { httpServerRequestDuration, httpServerRequests } from '../catalog/catalog.js';
 import { normalizeMethod, routeLabel, statusClass, statusCodeLabel } from '../catalog/normalize.js';
+import { OTHER_VALUE } from '../catalog/sentinels.js';
 import { HTTP_METHODS } from '../catalog/values.js';
 import type { HttpServerRequestEvent } from '../events/types.js';
 import type { CounterChild, HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
-import { observeSeconds } from './observe.js';
+import { secondsObserver } from './observe.js';
 
 interface Children { requests: CounterChild; duration: HistogramChild }
 
@@ -35,11 +36,12 @@ export function httpRecorder(rt: MetricsRuntime) {
   const byRoute = new Map<string, Map<number, Children>>();
   const routeLimit = requests.maxSeries;
   const r = requests.resolver;
+  const observeDuration = secondsObserver({ metrics: rt, family: 'http.server.request', field: 'durationSeconds' });
 
   function resolve(route: string, method: number, slot: number): Children {
     const cls = slot === ABORTED_SLOT ? 'aborted' : statusClass(slot);
     const code = slot === ABORTED_SLOT ? ABORTED_STATUS_CODE : statusCodeLabel(slot);
-    const values = [r.bound(0, route), r.bound(1, HTTP_METHODS[method] ?? '_OTHER'), r.bound(2, cls), r.bound(3, code)];
+    const values = [r.bound(0, route), r.bound(1, HTTP_METHODS[method] ?? OTHER_VALUE), r.bound(2, cls), r.bound(3, code)];
     return { requests: requests.childFor(values), duration: duration.childFor(values) };
   }
 
@@ -60,6 +62,6 @@ export function httpRecorder(rt: MetricsRuntime) {
     children.requests.inc(1);
     const duration = children.duration;
     // Required field: a missing duration is bad input, reported like an invalid one.
-    observeSeconds(rt, 'http.invalid_duration', 'durationSeconds', event.durationSeconds ?? Number.NaN, () => duration, event.traceId);
+    observeDuration(event.durationSeconds ?? Number.NaN, () => duration, event.traceId);
   };
 }

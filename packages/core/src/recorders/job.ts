@@ -4,9 +4,7 @@ import { ATTEMPT_BUCKETS, JOB_OUTCOMES } from '../catalog/values.js';
 import type { JobRunEvent } from '../events/types.js';
 import type { CounterChild, HistogramChild } from '../metrics/sink.js';
 import type { MetricsRuntime } from '../metrics/runtime.js';
-import { observeSeconds } from './observe.js';
-
-const COMPONENT = 'job.run.invalid_seconds';
+import { secondsObserver } from './observe.js';
 
 const OUTCOME_INDEX = new Map<string, number>(JOB_OUTCOMES.map((o, i) => [o, i]));
 const ATTEMPT_INDEX = new Map<string, number>(ATTEMPT_BUCKETS.map((a, i) => [a, i]));
@@ -28,6 +26,8 @@ export function jobRecorder(rt: MetricsRuntime) {
   const wait = rt.histogram(jobWaitDuration);
   const byJob = new Map<string, Map<string, JobChildren>>();
   const limit = runs.maxSeries;
+  const observeRun = secondsObserver({ metrics: rt, family: 'job.run', field: 'durationSeconds' });
+  const observeWait = secondsObserver({ metrics: rt, family: 'job.run', field: 'waitSeconds' });
 
   function childrenOf(queue: string, job: string): JobChildren {
     let perQueue = byJob.get(queue);
@@ -50,9 +50,7 @@ export function jobRecorder(rt: MetricsRuntime) {
     const slot = outcome * ATTEMPT_BUCKETS.length + ATTEMPT_INDEX.get(attempt)!;
     const counter = (children.runs[slot] ??= runs.labels({ queue: e.queue, job: e.job, outcome: e.outcome, attempt }));
     counter.inc(1);
-    observeSeconds(rt, COMPONENT, 'job.run: durationSeconds', e.durationSeconds,
-      () => (children.durations[outcome] ??= duration.labels({ queue: e.queue, job: e.job, outcome: e.outcome })), e.traceId);
-    observeSeconds(rt, COMPONENT, 'job.run: waitSeconds', e.waitSeconds,
-      () => (children.wait ??= wait.labels({ queue: e.queue, job: e.job })), e.traceId);
+    observeRun(e.durationSeconds, () => (children.durations[outcome] ??= duration.labels({ queue: e.queue, job: e.job, outcome: e.outcome })), e.traceId);
+    observeWait(e.waitSeconds, () => (children.wait ??= wait.labels({ queue: e.queue, job: e.job })), e.traceId);
   };
 }

@@ -6,6 +6,7 @@ import { attach } from '../attach.js';
 import * as p from '../events/publish.js';
 import { parseExposition, type Sample } from '@parapet/vitest-preset/exposition';
 import { otelSink } from './otel.js';
+import { promClientSink } from './prom-client.js';
 
 /** One event of every family, with values that land in distinct buckets. */
 function publishOneOfEach() {
@@ -61,5 +62,10 @@ describe('OpenTelemetry sink', () => {
       await otel.detach();
       await provider.shutdown();
     }
+  });
+
+  it('validates its options', () => {
+    expect(() => otelSink({ metre: {} } as never)).toThrow(/otelSink\(\): unknown option "metre" \(did you mean "meter"\?\)/);
+    expect(() => promClientSink({ registy: {} } as never)).toThrow(/promClientSink\(\): unknown option "registy" \(did you mean "registry"\?\)/);
   });
 });

@@ -1,5 +1,7 @@
 import { metrics as otelMetrics, type Attributes, type Meter } from '@opentelemetry/api';
+import * as z from 'zod';
 import type { MetricDefinition } from '../catalog/define.js';
+import { parseOptions } from '../internal/options.js';
 import type { CounterChild, GaugeChild, HistogramChild, Labels, MetricSink, SinkMetric } from '../metrics/sink.js';
 
 /**
@@ -12,6 +14,14 @@ export interface OtelSinkOptions {
   /** Meter to create instruments on. Default: the global MeterProvider's `@parapet/core` meter. */
   meter?: Meter;
 }
+
+const otelSinkSchema = z.strictObject({
+  meter: z
+    .custom<Meter>((v) => typeof v === 'object' && v !== null && typeof (v as Meter).createCounter === 'function', {
+      message: 'must be an OpenTelemetry Meter (metrics.getMeter(name) or meterProvider.getMeter(name))',
+    })
+    .optional(),
+});
 
 const unitOf = (name: string): string | undefined =>
   name.endsWith('_seconds') ? 's' : name.endsWith('_bytes') ? 'By' : undefined;
@@ -26,7 +36,8 @@ export class OtelSink implements MetricSink {
   private readonly meter: Meter;
 
   constructor(options: OtelSinkOptions = {}) {
-    this.meter = options.meter ?? otelMetrics.getMeter('@parapet/core');
+    const parsed = parseOptions(otelSinkSchema, options, 'otelSink()');
+    this.meter = parsed.meter ?? otelMetrics.getMeter('@parapet/core');
   }
 
   counter(def: MetricDefinition): SinkMetric<CounterChild> {

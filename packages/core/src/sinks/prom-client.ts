@@ -1,4 +1,8 @@
-import client, { type Registry } from 'prom-client';
+import type { Metric, Registry } from 'prom-client';
+import { ParapetError } from '../errors/parapet-error.js';
+import { parseOptions } from '../internal/options.js';
+import { loadPromClient } from '../internal/peer.js';
+import * as z from 'zod';
 import type { MetricDefinition } from '../catalog/define.js';
 import type { CounterChild, GaugeChild, HistogramChild, Labels, MetricSink, SinkMetric } from '../metrics/sink.js';
 
@@ -12,6 +16,14 @@ export interface PromClientSinkOptions {
   /** Registry to register into. Default: prom-client's global `register`. */
   registry?: Registry;
 }
+
+const sinkSchema = z.strictObject({
+  registry: z
+    .custom<Registry>((v) => typeof v === 'object' && v !== null && typeof (v as Registry).registerMetric === 'function', {
+      message: 'must be a prom-client Registry (`new Registry()` from "prom-client")',
+    })
+    .optional(),
+});
 
 interface Exemplar { labelSet: Record<string, string>; value: number; timestamp: number }
 
@@ -88,7 +100,8 @@ export class PromClientSink implements MetricSink {
   private readonly registered: string[] = [];
 
   constructor(options: PromClientSinkOptions = {}) {
-    this.registry = options.registry ?? client.register;
+    const parsed = parseOptions(sinkSchema, options, 'promClientSink()');
+    this.registry = parsed.registry ?? loadPromClient('attach()').register;
   }
 
   counter(def: MetricDefinition): SinkMetric<CounterChild> {
@@ -140,9 +153,11 @@ export class PromClientSink implements MetricSink {
 
   private register(def: MetricDefinition, type: Collector['type'], metric: PromSinkMetric<{ labels: Labels }>, values: () => PromValue[]): void {
     if (this.registry.getSingleMetric(def.name)) {
-      throw new Error(
+      throw new ParapetError(
+        'ATTACH_FAILED',
         `prom-client registry already has a metric named "${def.name}". Parapet is probably attached twice to the same ` +
-          'registry: call detach() on the first handle, or pass a separate `registry` to attach().',
+          'registry: call close() on the first handle, or pass a separate `registry` to attach().',
+        { details: { metric: def.name } },
       );
     }
     const collector: Collector = {
@@ -155,7 +170,7 @@ export class PromClientSink implements MetricSink {
       },
       reset: () => metric.cells.clear(),
     };
-    this.registry.registerMetric(collector as unknown as client.Metric);
+    this.registry.registerMetric(collector as unknown as Metric);
     this.registered.push(def.name);
   }
 }
