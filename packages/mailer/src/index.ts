@@ -9,6 +9,7 @@ export {
   type FeedbackKind, type BounceType, type MailProvider, type DeliveryFeedback,
 } from './vocabulary.js';
 export { memoryDedupe, type DedupeStore } from './dedupe.js';
+export { mailerWebhookRejections, WEBHOOK_REJECTION_REASONS, type WebhookRejectionReason } from './metrics.js';
 export { type WebhookHandler, type WebhookHandlerOptions } from './webhooks/handler.js';
 export { resendWebhook, type ResendWebhookOptions } from './webhooks/resend.js';
 export { sendgridWebhook, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, type SendGridWebhookOptions } from './webhooks/sendgrid.js';

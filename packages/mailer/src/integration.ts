@@ -8,7 +8,8 @@ export type MailerOptions = Record<string, never>;
 /**
  * The mailer integration for `attach({ integrations: [mailer()] })`: failures caught inside
  * instrumented transports and webhook handlers are counted in `parapet_internal_errors_total`
- * (components `mailer.transport`, `mailer.webhook.<provider>`). Transports and handlers publish
+ * (components `mailer.transport`, `mailer.webhook.<provider>`), and refused webhook requests in
+ * `parapet_mailer_webhook_rejections_total{provider,reason}`. Transports and handlers publish
  * their events whether or not it is attached; attach() records them.
  */
 export function mailer(options: MailerOptions = {}): Integration {

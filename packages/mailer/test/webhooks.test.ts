@@ -7,6 +7,10 @@ import {
   postmarkWebhook, resendWebhook, sendgridWebhook, sesWebhook, signStandardWebhook, snsStringToSign,
   SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, type DeliveryFeedback,
 } from '../src/index.js';
+import { attach } from '@parapet/core';
+import { parseExposition } from '@parapet/vitest-preset/exposition';
+import client from 'prom-client';
+import { mailer } from '../src/index.js';
 import { recordEvents } from './helpers.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -23,11 +27,11 @@ const onEvent = (f: DeliveryFeedback) => void seen.push(f);
 const feedback = () => rec.events['delivery.provider_feedback'];
 const ingest = () => rec.events['delivery.webhook_ingest'];
 
-/** Asserts a rejected request recorded nothing but one webhook-plane ingest failure. */
+/** Asserts a rejected request recorded nothing: no feedback, no ingest (so freshness does not move), no onEvent. */
 function expectNothingRecorded() {
   expect(seen).toEqual([]);
   expect(feedback()).toEqual([]);
-  expect(ingest().map((e) => [e.outcome, e.faultPlane])).toEqual([['failed', 'webhook']]);
+  expect(ingest()).toEqual([]);
 }
 
 // ── Resend (Standard Webhooks) ─────────────────────────────────────────────────────────────
@@ -120,6 +124,23 @@ describe('resendWebhook()', () => {
 
   it('rejects unknown options', () => {
     expect(() => resendWebhook({ secrets: 'x' } as never)).toThrow(/unknown option "secrets"/);
+  });
+
+  it('counts refused requests by reason when mailer() is attached, and they never refresh callback freshness', async () => {
+    const registry = new client.Registry();
+    const parapet = attach({ registry, adapters: [mailer()] });
+    try {
+      const body = bounced(new Date().toISOString());
+      await handler(request(body, { id: 'msg_9', sig: 'v1,AAAA' }));
+      await handler(new Request('http://app.test/x', { method: 'POST', body: '{}' }));
+      const text = await registry.metrics();
+      const value = (reason: string) => parseExposition(text).find((x) => x.name === 'parapet_mailer_webhook_rejections_total' && x.labels.reason === reason && x.labels.provider === 'resend')?.value;
+      expect(value('unauthorized')).toBe(1);
+      expect(value('invalid_request')).toBe(1);
+      expect(text).not.toContain('parapet_delivery_webhook_last_received_timestamp_seconds{');
+    } finally {
+      await parapet.detach();
+    }
   });
 });
 

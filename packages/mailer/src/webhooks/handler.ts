@@ -2,7 +2,8 @@ import { publishDeliveryProviderFeedback, publishDeliveryWebhookIngest } from '@
 import { ParapetError, errorResponse } from '@parapet/core/integration';
 import * as z from 'zod';
 import { memoryDedupe, type DedupeStore } from '../dedupe.js';
-import { reportError } from '../report.js';
+import type { WebhookRejectionReason } from '../metrics.js';
+import { countRejection, reportError } from '../report.js';
 import { failureClassOf, faultPlaneOf, outcomeOf, type DeliveryFeedback, type MailProvider } from '../vocabulary.js';
 
 /** A fetch-standard handler: mount it on any framework (Hono directly, Express through @parapet/express). */
@@ -64,6 +65,7 @@ async function readBody(request: Request, max: number): Promise<Buffer> {
  * Build a provider webhook handler: verify the raw body first (nothing is parsed, recorded or
  * deduped before that), then normalize, dedupe by the provider's event id, call `onEvent` and
  * publish `delivery.provider_feedback` + `delivery.webhook_ingest` (with the callback lag).
+ * Refused requests publish nothing: they count in `parapet_mailer_webhook_rejections_total`.
  */
 export function createWebhookHandler(def: ProviderDefinition, options: WebhookHandlerOptions): WebhookHandler {
   const dedupe = options.dedupe ?? memoryDedupe(options.dedupeCapacity ?? 10_000);
@@ -73,11 +75,7 @@ export function createWebhookHandler(def: ProviderDefinition, options: WebhookHa
   const component = `mailer.webhook.${def.provider}`;
 
   const rejected = (error: unknown): Response => {
-    try {
-      publishDeliveryWebhookIngest({ ...where, outcome: 'failed', faultPlane: 'webhook' });
-    } catch (e) {
-      reportError(component, e, onError);
-    }
+    countRejection(def.provider, reasonOf(error));
     return errorResponse(error, error instanceof ParapetError && error.code === 'UNAUTHORIZED' ? { 'www-authenticate': wwwAuthenticate(def.provider) } : {});
   };
 
@@ -117,6 +115,7 @@ export function createWebhookHandler(def: ProviderDefinition, options: WebhookHa
         fresh = await dedupe.claim(key);
       } catch (error) {
         reportError(component, error, onError);
+        countRejection(def.provider, 'unavailable');
         return errorResponse(new ParapetError('UNAVAILABLE', 'The webhook dedupe store failed; the provider will retry.', { cause: error }));
       }
       if (!fresh) {
@@ -129,11 +128,7 @@ export function createWebhookHandler(def: ProviderDefinition, options: WebhookHa
         } catch (error) {
           await Promise.resolve(dedupe.release(key)).catch(() => {});
           reportError(component, error, onError);
-          try {
-            publishDeliveryWebhookIngest({ ...where, outcome: 'failed', faultPlane: 'app' });
-          } catch (e) {
-            reportError(component, e, onError);
-          }
+          countRejection(def.provider, 'handler_error');
           return errorResponse(new ParapetError('UNAVAILABLE', `Handling a ${def.provider} event failed in onEvent; the provider will retry.`));
         }
       }
@@ -158,6 +153,20 @@ export function createWebhookHandler(def: ProviderDefinition, options: WebhookHa
       }
     }
   };
+}
+
+function reasonOf(error: unknown): WebhookRejectionReason {
+  if (!(error instanceof ParapetError)) return 'invalid_request';
+  switch (error.code) {
+    case 'UNAUTHORIZED':
+      return 'unauthorized';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'payload_too_large';
+    case 'UNAVAILABLE':
+      return 'unavailable';
+    default:
+      return 'invalid_request';
+  }
 }
 
 function wwwAuthenticate(provider: MailProvider): string {
