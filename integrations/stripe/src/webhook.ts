@@ -49,8 +49,15 @@ function isFulfilment(event: StripeEventLike): boolean {
   return status === 'paid' || status === 'no_payment_required';
 }
 
-/** Bounded stage label: Stripe's event type (a closed vocabulary), else `_other`. */
-const stageOf = (type: string) => (/^[a-z_]+(\.[a-z_]+){1,4}$/.test(type) && type.length <= 64 ? type : '_other');
+/** Stage label of a webhook: the event type's family, from a small closed set. */
+export const WEBHOOK_STAGES = ['checkout', 'payment', 'invoice', 'subscription', 'other'] as const;
+export function stageOf(type: string): (typeof WEBHOOK_STAGES)[number] {
+  if (type.startsWith('checkout.session.')) return 'checkout';
+  if (/^(payment_intent|charge|refund|payment_method)\./.test(type)) return 'payment';
+  if (type.startsWith('invoice.')) return 'invoice';
+  if (type.startsWith('customer.subscription.')) return 'subscription';
+  return 'other';
+}
 
 export function createStripeWebhookHandler(d: WebhookDeps): (request: Request) => Promise<Response> {
   const seen = new Map<string, true>();

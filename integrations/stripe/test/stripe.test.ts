@@ -200,7 +200,7 @@ describe('webhooks signed with Stripe\'s own test header', () => {
     expect(res.status).toBe(200);
     expect(handled).toEqual(['evt_paid1']);
     expect(journeys.map((j) => [j.step, j.outcome])).toEqual([['fulfilment', 'success']]);
-    expect(callbacks).toMatchObject([{ integration: 'stripe', queue: 'webhooks', stage: 'checkout.session.completed', outcome: 'succeeded' }]);
+    expect(callbacks).toMatchObject([{ integration: 'stripe', queue: 'webhooks', stage: 'checkout', outcome: 'succeeded' }]);
     expect(callbacks[0]!.delaySeconds).toBeGreaterThanOrEqual(30);
     expect(await webhookCount('processed')).toBe(1);
   });
@@ -241,7 +241,7 @@ describe('webhooks signed with Stripe\'s own test header', () => {
     expect(await webhookCount('duplicate')).toBe(1);
   });
 
-  it('a handler error answers 500 (Stripe retries), is a fulfilment failure, and the retry is processed', async () => {
+  it('a handler error answers 503 (Stripe retries), is a fulfilment failure, and the retry is processed', async () => {
     failNext = true;
     const payload = event('evt_f1', 'checkout.session.async_payment_succeeded', { id: 'cs_4', payment_status: 'paid' });
     expect((await post(payload)).status).toBe(503);
