@@ -51,6 +51,8 @@ export function classifySendError(error: unknown): SendFailureClass {
   if (code === 'EENVELOPE' && permanent) return { outcome: 'bounced', faultPlane: 'provider', permanent };
   if (e.name === 'MessageRejected') return { outcome: 'bounced', faultPlane: 'provider', permanent: true };
   if ((code && APP_CODES.has(code)) || (typeof e.name === 'string' && SES_APP_ERRORS.has(e.name))) return { outcome: 'failed', faultPlane: 'app', permanent };
-  if (http === 401 || http === 403) return { outcome: 'failed', faultPlane: 'app', permanent: true };
+  // HTTP providers: bad credentials, invalid requests and exhausted quotas are the app's to fix.
+  if (http !== undefined && [400, 401, 403, 404, 413, 422].includes(http)) return { outcome: 'failed', faultPlane: 'app', permanent: true };
+  if (typeof e.name === 'string' && /quota|invalid_api_key|missing_api_key|invalid_from_address|validation_error/.test(e.name)) return { outcome: 'failed', faultPlane: 'app', permanent: true };
   return { outcome: 'failed', faultPlane: 'provider', permanent };
 }

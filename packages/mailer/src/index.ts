@@ -2,7 +2,7 @@
 // normalized provider webhooks (Resend, SendGrid, Postmark, Amazon SES via SNS).
 
 export { mailer, type MailerOptions } from './integration.js';
-export { instrumentTransport, type InstrumentTransportOptions, type SendMailTransport } from './transport.js';
+export { instrumentTransport, trackSend, interpretSendResult, type InstrumentTransportOptions, type TrackSendOptions, type SendMailTransport } from './transport.js';
 export { classifySendError, type SendFailureClass } from './classify.js';
 export {
   FEEDBACK_KINDS, MAIL_PROVIDERS, outcomeOf, failureClassOf, faultPlaneOf,

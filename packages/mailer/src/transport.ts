@@ -97,3 +97,83 @@ export function instrumentTransport<T extends SendMailTransport>(transporter: T,
     },
   });
 }
+
+export interface TrackSendOptions<R> {
+  /** Provider label (`resend`, `postmark`, `sendgrid`, `ses`, ...). */
+  provider: string;
+  /** Channel label. Default `email`. */
+  channel?: string;
+  /**
+   * Reads a result that did not throw. Default: Resend-style `{ error }` and Postmark-style
+   * `{ ErrorCode }` results are failures (classified like thrown errors), anything else accepted.
+   */
+  interpret?: (result: R) => { ok: true; messageId?: string } | { ok: false; error: unknown };
+  onError?: (error: unknown) => void;
+}
+
+const trackSchema = z.strictObject({
+  provider: label,
+  channel: label.optional(),
+  interpret: z.function().optional(),
+  onError: z.function().optional(),
+});
+
+/** How provider SDKs report a send that did not throw. */
+export function interpretSendResult(result: unknown): { ok: true; messageId?: string } | { ok: false; error: unknown } {
+  const r = (typeof result === 'object' && result !== null ? result : {}) as Record<string, unknown>;
+  // Resend: { data: { id } | null, error: { name, statusCode, message } | null } — it never throws.
+  if ('error' in r && r.error) return { ok: false, error: r.error };
+  // Postmark: { MessageID, ErrorCode, Message }; ErrorCode 0 is success.
+  if (typeof r.ErrorCode === 'number' && r.ErrorCode !== 0) return { ok: false, error: { name: `postmark_${r.ErrorCode}`, statusCode: 422, message: r.Message } };
+  const data = r.data as { id?: unknown } | undefined;
+  const sg = Array.isArray(result) ? (result[0] as { headers?: Record<string, unknown> } | undefined)?.headers?.['x-message-id'] : undefined;
+  const id = [data?.id, r.MessageID, r.MessageId, r.messageId, sg].find((v): v is string => typeof v === 'string');
+  return id ? { ok: true, messageId: id } : { ok: true };
+}
+
+/**
+ * Count one send through any provider SDK: `delivery.outbound` `attempted` before calling
+ * `send`, then `provider_accepted`, `bounced` or `failed` from its result or error (Resend never
+ * throws: its `{ error }` result is read too). Returns the result and rethrows the error unchanged.
+ *
+ * ```ts
+ * await trackSend(() => resend.emails.send(mail), { provider: 'resend' });
+ * ```
+ */
+export async function trackSend<R>(send: () => Promise<R>, options: TrackSendOptions<R>): Promise<R> {
+  const opts = parseOptions(trackSchema, options, 'trackSend()');
+  const onError = opts.onError as ((error: unknown) => void) | undefined;
+  const interpret = (opts.interpret as TrackSendOptions<R>['interpret']) ?? interpretSendResult;
+  const base = { integration: 'mailer', provider: opts.provider, channel: opts.channel ?? 'email' } as const;
+  const publish = (event: Parameters<typeof publishDeliveryOutbound>[0]) => {
+    try {
+      publishDeliveryOutbound(event);
+    } catch (error) {
+      reportError('mailer.transport', error, onError);
+    }
+  };
+  publish({ ...base, outcome: 'attempted' });
+  const start = process.hrtime.bigint();
+  let result: R;
+  try {
+    result = await send();
+  } catch (error) {
+    const cls = classifySendError(error);
+    publish({ ...base, outcome: cls.outcome, faultPlane: cls.faultPlane, durationSeconds: seconds(start) });
+    throw error;
+  }
+  let read: ReturnType<NonNullable<TrackSendOptions<R>['interpret']>>;
+  try {
+    read = interpret(result);
+  } catch (error) {
+    reportError('mailer.transport', error, onError);
+    read = { ok: true };
+  }
+  if (read.ok) {
+    publish({ ...base, outcome: 'provider_accepted', faultPlane: 'none', durationSeconds: seconds(start), ...(read.messageId && { refs: { message_id: read.messageId } }) });
+  } else {
+    const cls = classifySendError(read.error);
+    publish({ ...base, outcome: cls.outcome, faultPlane: cls.faultPlane, durationSeconds: seconds(start) });
+  }
+  return result;
+}
