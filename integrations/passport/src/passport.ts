@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { publishJourneyStep } from '@parapet/core';
-import { parseOptions } from '@parapet/core/integration';
+import { ParapetError, parseOptions } from '@parapet/core/integration';
 import * as z from 'zod';
 
 /** Connect/Express middleware, typed without depending on Express's types. */
@@ -46,7 +46,7 @@ const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
 /** Login journey outcomes from Passport's public API: the custom callback, `next` and the response. */
 export function parapetPassport(passport: PassportLike, options: ParapetPassportOptions = {}): ParapetPassport {
   if (typeof passport?.authenticate !== 'function') {
-    throw new TypeError('parapetPassport(): pass the Passport instance, e.g. parapetPassport(passport) with `import passport from "passport"`.');
+    throw new ParapetError('INVALID_OPTIONS', 'parapetPassport(): pass the Passport instance, e.g. parapetPassport(passport) with `import passport from "passport"`.');
   }
   const opts = parseOptions(schema, options, 'parapetPassport()');
   const journey = opts.journey ?? 'login';
@@ -114,7 +114,7 @@ export function parapetPassport(passport: PassportLike, options: ParapetPassport
     },
 
     wrapVerify(verify, verifyOptions = {}) {
-      if (typeof verify !== 'function') throw new TypeError('wrapVerify(): pass your strategy\'s verify function.');
+      if (typeof verify !== 'function') throw new ParapetError('INVALID_OPTIONS', 'wrapVerify(): pass your strategy\'s verify function.');
       const { method = 'local' } = parseOptions(methodSchema, verifyOptions, 'wrapVerify()');
       const label = method.toLowerCase();
       const wrapped = function (this: unknown, ...args: unknown[]) {

@@ -1,5 +1,5 @@
 import { publishDeliveryOutbound } from '@parapet/core';
-import { parseOptions } from '@parapet/core/integration';
+import { ParapetError, parseOptions } from '@parapet/core/integration';
 import * as z from 'zod';
 import { classifySendError } from './classify.js';
 import { reportError } from './report.js';
@@ -44,7 +44,7 @@ const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
  */
 export function instrumentTransport<T extends SendMailTransport>(transporter: T, options: InstrumentTransportOptions = {}): T {
   if (typeof transporter?.sendMail !== 'function') {
-    throw new TypeError('instrumentTransport(): pass a Nodemailer transporter (the object nodemailer.createTransport() returns).');
+    throw new ParapetError('INVALID_OPTIONS', 'instrumentTransport(): pass a Nodemailer transporter (the object nodemailer.createTransport() returns).');
   }
   const opts = parseOptions(schema, options, 'instrumentTransport()');
   const onError = opts.onError as ((error: unknown) => void) | undefined;
@@ -60,7 +60,7 @@ export function instrumentTransport<T extends SendMailTransport>(transporter: T,
 
   const sendMail = async (mail: unknown, ...rest: unknown[]): Promise<unknown> => {
     if (rest.length > 0 && typeof rest[0] === 'function') {
-      throw new TypeError('instrumentTransport(): the instrumented sendMail() returns a promise; callbacks are not supported. Use `await transport.sendMail(mail)`.');
+      throw new ParapetError('INVALID_OPTIONS', 'instrumentTransport(): the instrumented sendMail() returns a promise; callbacks are not supported. Use `await transport.sendMail(mail)`.');
     }
     publish({ ...base, outcome: 'attempted' });
     const start = process.hrtime.bigint();
