@@ -2,7 +2,8 @@ import { betterAuth } from 'better-auth';
 import { createAuthMiddleware } from 'better-auth/api';
 import { getMigrations } from 'better-auth/db/migration';
 import { magicLink } from 'better-auth/plugins/magic-link';
-import { attach, subscribe, type JourneyStepEvent } from '@parapet/core';
+import { attach, type JourneyStepEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 import { parseExposition } from '@parapet/vitest-preset/exposition';
 import client from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -159,7 +160,7 @@ describe('through attach()', () => {
       expect(samples).toContainEqual({ name: 'parapet_journey_steps_total', labels: { journey: 'login', step: 'email', outcome: 'failure' }, value: 1 });
       expect(text).not.toMatch(/grace@|user_id/);
     } finally {
-      await parapet.detach();
+      await parapet.close();
     }
   });
 });

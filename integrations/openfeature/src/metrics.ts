@@ -1,4 +1,4 @@
-import { defineMetric } from '@parapet/core';
+import { defineMetric } from '@parapet/core/integration';
 
 /** OpenFeature's error codes (the spec's closed set). */
 export const EVALUATION_ERROR_CODES = ['PROVIDER_NOT_READY', 'PROVIDER_FATAL', 'FLAG_NOT_FOUND', 'PARSE_ERROR', 'TYPE_MISMATCH', 'TARGETING_KEY_MISSING', 'INVALID_CONTEXT', 'GENERAL'] as const;

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { init, integrations } from '@launchdarkly/node-server-sdk';
 import { initialize, type Unleash } from 'unleash-client';
-import { attach, subscribe, type FlagChangeEvent } from '@parapet/core';
+import { attach, type FlagChangeEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 import { parseExposition } from '@parapet/vitest-preset/exposition';
 import client from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -34,10 +35,10 @@ describe('parapetLaunchDarkly() with the LaunchDarkly SDK and its TestData sourc
   beforeAll(async () => {
     await td.update(td.flag('new-checkout').booleanFlag().variationForAll(false));
     await ld.waitForInitialization({ timeout: 10 });
-    parapet = attach({ registry, adapters: [parapetLaunchDarkly({ client: ld })] });
+    parapet = attach({ registry, integrations: [parapetLaunchDarkly({ client: ld })] });
   });
   afterAll(async () => {
-    await parapet.detach();
+    await parapet.close();
     ld.close();
   });
 
@@ -56,7 +57,7 @@ describe('parapetLaunchDarkly() with the LaunchDarkly SDK and its TestData sourc
   });
 
   it('stops after detach', async () => {
-    await parapet.detach();
+    await parapet.close();
     // Watch the SDK's own event to know the update happened, then check Parapet published nothing.
     const seen: unknown[] = [];
     const watch = (change: { key?: unknown }) => void seen.push(change.key);
@@ -65,7 +66,7 @@ describe('parapetLaunchDarkly() with the LaunchDarkly SDK and its TestData sourc
     await until(() => seen.includes('other-flag'), 'the SDK update event');
     ld.off('update', watch);
     expect(changes).toEqual([]);
-    parapet = attach({ registry: new client.Registry(), adapters: [parapetLaunchDarkly({ client: ld, evaluationErrors: false })] });
+    parapet = attach({ registry: new client.Registry(), integrations: [parapetLaunchDarkly({ client: ld, evaluationErrors: false })] });
   });
 });
 
@@ -95,10 +96,10 @@ describe('parapetUnleash() with the Unleash client against a local Unleash API',
       disableAutoStart: false,
     });
     await new Promise<void>((r) => unleash.once('synchronized', () => r()));
-    parapet = attach({ registry: new client.Registry(), adapters: [parapetUnleash({ client: unleash })] });
+    parapet = attach({ registry: new client.Registry(), integrations: [parapetUnleash({ client: unleash })] });
   });
   afterAll(async () => {
-    await parapet.detach();
+    await parapet.close();
     unleash.destroy();
     await new Promise<void>((r) => server.close(() => r()));
   });

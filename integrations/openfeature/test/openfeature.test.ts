@@ -1,5 +1,6 @@
 import { InMemoryProvider, OpenFeature } from '@openfeature/server-sdk';
-import { attach, subscribe, type FlagChangeEvent } from '@parapet/core';
+import { attach, type FlagChangeEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 import { parseExposition } from '@parapet/vitest-preset/exposition';
 import client from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,11 +21,11 @@ let parapet: ReturnType<typeof attach>;
 beforeAll(async () => {
   await OpenFeature.setProviderAndWait(provider);
   stop = subscribe('flag.change', (e) => void changes.push(e));
-  parapet = attach({ registry, adapters: [parapetOpenFeature()] });
+  parapet = attach({ registry, integrations: [parapetOpenFeature()] });
 });
 afterAll(async () => {
   stop();
-  await parapet.detach();
+  await parapet.close();
   await OpenFeature.close();
 });
 beforeEach(() => void (changes.length = 0));
@@ -60,8 +61,8 @@ describe('parapetOpenFeature() with the in-memory provider', () => {
 
   it('after detach, changes and errors are no longer recorded (the inert hook stays)', async () => {
     const other = new client.Registry();
-    const handle = attach({ registry: other, adapters: [parapetOpenFeature({ source: 'admin-ui' })] });
-    await handle.detach();
+    const handle = attach({ registry: other, integrations: [parapetOpenFeature({ source: 'admin-ui' })] });
+    await handle.close();
     current = { ...current, 'banner-text': { ...flags['banner-text'], defaultVariant: 'b' } };
     provider.putConfiguration(current);
     // The still-attached integration sees it; the detached one added nothing.

@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { attach, subscribe, type JourneyStepEvent } from '@parapet/core';
+import { attach, type JourneyStepEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 import { parseExposition } from '@parapet/vitest-preset/exposition';
 import client from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -147,7 +148,7 @@ describe('through attach()', () => {
       ]);
       expect(text).not.toMatch(/u1|ada/);
     } finally {
-      await parapet.detach();
+      await parapet.close();
     }
   });
 });

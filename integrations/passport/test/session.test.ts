@@ -4,7 +4,8 @@ import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { subscribe, type JourneyStepEvent } from '@parapet/core';
+import { type JourneyStepEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parapetPassport } from '../src/index.js';
 

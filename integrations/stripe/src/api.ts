@@ -1,4 +1,5 @@
-import { normalizeMethod, publishJourneyStep, type BoundedCounter, type BoundedHistogram } from '@parapet/core';
+import { publishJourneyStep } from '@parapet/core';
+import { normalizeMethod, type BoundedCounter, type BoundedHistogram } from '@parapet/core/integration';
 import type { StripeApiOutcome } from './metrics.js';
 import { stripePathTemplate } from './paths.js';
 

@@ -1,4 +1,4 @@
-import type { BoundedCounter } from '@parapet/core';
+import type { BoundedCounter } from '@parapet/core/integration';
 import { parseOptions, type Integration, type IntegrationContext } from '@parapet/core/integration';
 import * as z from 'zod';
 import { ApiTracker, type RequestEventLike, type ResponseEventLike } from './api.js';

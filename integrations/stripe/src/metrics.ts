@@ -1,4 +1,4 @@
-import { HTTP_DURATION_BUCKETS, HTTP_METHODS, defineMetric } from '@parapet/core';
+import { HTTP_DURATION_BUCKETS, HTTP_METHODS, defineMetric } from '@parapet/core/integration';
 
 /** Final outcome of one Stripe API call (after the client's own retries). */
 export const STRIPE_API_OUTCOMES = ['ok', 'declined', 'client_error', 'rate_limited', 'server_error', 'no_response'] as const;

@@ -1,4 +1,5 @@
-import { publishAsyncCallback, publishJourneyStep, type BoundedCounter } from '@parapet/core';
+import { publishAsyncCallback, publishJourneyStep } from '@parapet/core';
+import { type BoundedCounter } from '@parapet/core/integration';
 import { ParapetError, errorResponse } from '@parapet/core/integration';
 import type { SignatureFailureReason } from './metrics.js';
 

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { attach, subscribe, type AsyncCallbackEvent, type JourneyStepEvent } from '@parapet/core';
+import { attach, type AsyncCallbackEvent, type JourneyStepEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 import { parseExposition } from '@parapet/vitest-preset/exposition';
 import client from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -90,9 +91,9 @@ describe('the Stripe client against a local Stripe API', () => {
   let parapet: ReturnType<typeof attach>;
   beforeAll(() => {
     stripe = makeClient();
-    parapet = attach({ registry, adapters: [parapetStripe({ client: stripe })] });
+    parapet = attach({ registry, integrations: [parapetStripe({ client: stripe })] });
   });
-  afterAll(() => parapet.detach());
+  afterAll(() => parapet.close());
 
   it('a successful call is ok, by endpoint template (no object id in any label)', async () => {
     await stripe.customers.retrieve('cus_Ok12345');
@@ -147,7 +148,7 @@ describe('dropped connections', () => {
     const stripe = makeClient();
     const registry = new client.Registry();
     // Deadline above Stripe's first retry backoff (500 ms), so only a call that is really over expires.
-    const parapet = attach({ registry, adapters: [parapetStripe({ client: stripe, responseDeadlineMs: 3000 })] });
+    const parapet = attach({ registry, integrations: [parapetStripe({ client: stripe, responseDeadlineMs: 3000 })] });
     try {
       await expect(stripe.customers.retrieve('cus_drop1')).rejects.toMatchObject({ type: 'StripeConnectionError' });
       const deadline = Date.now() + 15_000;
@@ -160,7 +161,7 @@ describe('dropped connections', () => {
       expect(value(s, { outcome: 'ok' })).toBe(0);
       expect(value(await samples(registry, 'parapet_stripe_api_retries_total'), { method: 'GET' })).toBe(1);
     } finally {
-      await parapet.detach();
+      await parapet.close();
     }
   });
 });
@@ -184,9 +185,9 @@ describe('webhooks signed with Stripe\'s own test header', () => {
     },
   });
   beforeAll(() => {
-    parapet = attach({ registry, adapters: [signals] });
+    parapet = attach({ registry, integrations: [signals] });
   });
-  afterAll(() => parapet.detach());
+  afterAll(() => parapet.close());
 
   const event = (id: string, type: string, object: Record<string, unknown>, createdAgo = 30) =>
     JSON.stringify({ id, object: 'event', type, created: Math.floor(Date.now() / 1000) - createdAgo, data: { object } });

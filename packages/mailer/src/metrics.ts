@@ -1,4 +1,4 @@
-import { defineMetric } from '@parapet/core';
+import { defineMetric } from '@parapet/core/integration';
 import { MAIL_PROVIDERS } from './vocabulary.js';
 
 /** Why a webhook request was not ingested. */

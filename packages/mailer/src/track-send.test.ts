@@ -1,4 +1,5 @@
-import { subscribe, type DeliveryOutboundEvent } from '@parapet/core';
+import { type DeliveryOutboundEvent } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { trackSend } from './transport.js';
 

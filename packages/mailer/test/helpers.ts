@@ -1,4 +1,5 @@
-import { subscribe, type EventFamily, type EventPayloads } from '@parapet/core';
+import { type EventFamily, type EventPayloads } from '@parapet/core';
+import { subscribe } from '@parapet/core/integration';
 
 /** Collect the events published on some families while a test runs. */
 export function recordEvents<F extends EventFamily>(...families: F[]) {

@@ -116,7 +116,7 @@ describe('instrumentTransport() against a real SMTP server', () => {
 
   it('records bounded series through attach(): no address or message id in any label', async () => {
     const registry = new client.Registry();
-    const parapet = attach({ registry, adapters: [mailer()] });
+    const parapet = attach({ registry, integrations: [mailer()] });
     try {
       await transport().sendMail(mail('alice@example.test'));
       await expect(transport().sendMail(mail('reject@example.test'))).rejects.toThrow();
@@ -129,7 +129,7 @@ describe('instrumentTransport() against a real SMTP server', () => {
       expect(value('failed')).toBe(0);
       expect(text).not.toMatch(/example\.test/);
     } finally {
-      await parapet.detach();
+      await parapet.close();
     }
   });
 });

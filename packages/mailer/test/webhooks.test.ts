@@ -128,7 +128,7 @@ describe('resendWebhook()', () => {
 
   it('counts refused requests by reason when mailer() is attached, and they never refresh callback freshness', async () => {
     const registry = new client.Registry();
-    const parapet = attach({ registry, adapters: [mailer()] });
+    const parapet = attach({ registry, integrations: [mailer()] });
     try {
       const body = bounced(new Date().toISOString());
       await handler(request(body, { id: 'msg_9', sig: 'v1,AAAA' }));
@@ -139,7 +139,7 @@ describe('resendWebhook()', () => {
       expect(value('invalid_request')).toBe(1);
       expect(text).not.toContain('parapet_delivery_webhook_last_received_timestamp_seconds{');
     } finally {
-      await parapet.detach();
+      await parapet.close();
     }
   });
 });

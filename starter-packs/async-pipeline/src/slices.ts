@@ -1,7 +1,4 @@
-import type { SliceSpec } from '@parapet/core';
-
-/** Default runbooks; point `runbookBaseUrl` at your own. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://parapet.dev/runbooks';
+import type { SliceSpec } from '@parapet/core/slo';
 
 const stages = 'parapet_async_stage_total';
 const callbacks = 'parapet_async_callbacks_total';

@@ -1,5 +1,4 @@
-import type { Provider } from '@parapet/core/slo';
-import { DEFAULT_RUNBOOK_BASE_URL, applyPackOptions, type StarterPackOptions } from '@parapet/core/slo';
+import { defineStarterPack } from '@parapet/core/slo';
 import { webSaasSlices } from './slices.js';
 
 export { webSaasSlices } from './slices.js';
@@ -10,12 +9,11 @@ export { webSaasSlices } from './slices.js';
 export { DEFAULT_RUNBOOK_BASE_URL, applyPackOptions, type StarterPackOptions } from '@parapet/core/slo';
 
 export const WEB_SAAS_PROVIDER = '@parapet/starter-pack-web-saas';
-export type WebSaasSliceName = 'web_saas_http_availability' | 'web_saas_http_latency' | 'web_saas_login_journey' | 'web_saas_job_success';
+export const WEB_SAAS_SLICES = ['web_saas_http_availability', 'web_saas_http_latency', 'web_saas_login_journey', 'web_saas_job_success'] as const;
+export type WebSaasSliceName = (typeof WEB_SAAS_SLICES)[number];
 
-/** Web SaaS starter pack: HTTP availability and latency, login journey, background job success. */
-export function webSaas(options: StarterPackOptions<WebSaasSliceName> = {}): Provider {
-  return {
-    name: WEB_SAAS_PROVIDER,
-    slices: () => applyPackOptions(webSaasSlices(options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL), options),
-  };
-}
+/**
+ * Web SaaS starter pack: HTTP availability and latency, login journey, background job success.
+ * Options: `StarterPackOptions` from `@parapet/core/slo` (unknown options are errors).
+ */
+export const webSaas = defineStarterPack<WebSaasSliceName>({ provider: WEB_SAAS_PROVIDER, sliceNames: WEB_SAAS_SLICES, slices: webSaasSlices });

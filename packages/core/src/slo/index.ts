@@ -14,7 +14,7 @@ export {
 export { SloSpecError } from './model/spec-error.js';
 export { workbookWindows, recordedWindows } from './model/windows.js';
 export { errorBudget } from './model/decimal.js';
-export { applyPackOptions, DEFAULT_RUNBOOK_BASE_URL, type StarterPackOptions } from './model/starter-pack.js';
+export { applyPackOptions, defineStarterPack, DEFAULT_RUNBOOK_BASE_URL, type StarterPackDefinition, type StarterPackOptions } from './model/starter-pack.js';
 
 // Conventions: every generated name
 export {
