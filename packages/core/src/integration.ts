@@ -10,7 +10,18 @@ export { EVENT_FAMILIES, channelName, channelOf, subscribe, type Subscriber } fr
 
 // HTTP building blocks for framework adapters
 export { traceIdReader, loadOtelTraceId, otelTraceId, type TraceIdReader } from './http/trace-id.js';
-export { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from './http/adapter-options.js';
+export {
+  resolveHttpAdapterOptions, callSkip, isMetricsMethod, metricsMethodNotAllowed,
+  type HttpAdapterOptions, type HttpAdapterMetricsOptions, type HttpAdapterDefaultMetricsOptions, type ResolvedHttpAdapterOptions, type HttpAdapterCaller,
+} from './http/adapter-options.js';
+export { HTTP_BUCKETS_MAX } from './http/duration-buckets.js';
+
+// The Node <-> fetch bridge: serve fetch handlers from Node, Express, or any IncomingMessage
+export {
+  toNodeHandler, incomingMessageToRequest, writeResponse, nodeResponseOutcome, DEFAULT_MAX_BODY_BYTES,
+  type NodeResponseLike, type ResponseOutcome,
+  type FetchRequestHandler, type NodeHandlerOptions, type IncomingMessageToRequestOptions, type NodeRequestLike,
+} from './http/node-bridge.js';
 
 // Validation, errors and lifecycle
 export { parseOptions, describeValue } from './internal/options.js';

@@ -1,6 +1,6 @@
 import { createMetricsHandler, type MetricsHandlerOptions } from '@parapet/core';
 import type { Request, RequestHandler } from 'express';
-import { toExpressHandler } from './fetch-bridge.js';
+import { toExpressHandler } from './to-express-handler.js';
 import { STATE, type WithState } from './layer-patch.js';
 
 /** Leave this request out of Parapet's HTTP metrics (used for the scrape itself). */

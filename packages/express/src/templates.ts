@@ -129,3 +129,44 @@ function paramTemplate(layer: Cached<LayerLike>): string {
   // Fixed on first sight, like the Express 4 shapes, so letter case cannot mint new values.
   return (layer[MOUNT_TEMPLATE] = used.size === params.length ? trimTrailingSlash(segments.join('/')) : '/*');
 }
+
+interface RoutedLayer extends LayerLike {
+  matchers?: ((path: string) => unknown)[];
+  route?: RouteLike & { _handlesMethod?: (method: string) => boolean; _handles_method?: (method: string) => boolean };
+}
+
+/**
+ * The template of the top-level route that matches `method` and `path`, found without running
+ * anything and without touching Express's layer state. Used when an error (a body parser's 400,
+ * say) stopped the request before the router dispatched to its route: the router did match it,
+ * so the request keeps that route's label rather than `_unmatched`. Undefined when none matches.
+ */
+export function staticRouteFor(app: unknown, method: string, path: string): string | undefined {
+  let stack: unknown[] | undefined;
+  try {
+    const a = app as { _router?: { stack?: unknown[] }; router?: { stack?: unknown[] } };
+    stack = (a._router ?? a.router)?.stack;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(stack)) return undefined;
+  for (const entry of stack) {
+    const layer = entry as RoutedLayer;
+    const route = layer?.route;
+    if (route === undefined) continue;
+    const handles = route._handlesMethod ?? route._handles_method;
+    if (typeof handles !== 'function' || !handles.call(route, method)) continue;
+    if (!layerMatches(layer, path)) continue;
+    return routePath(route);
+  }
+  return undefined;
+}
+
+function layerMatches(layer: RoutedLayer, path: string): boolean {
+  if (Array.isArray(layer.matchers)) return layer.matchers.some((m) => Boolean(m(path)));
+  const regexp = layer.regexp;
+  if (regexp === undefined) return false;
+  if (regexp.fast_slash || regexp.fast_star) return true;
+  regexp.lastIndex = 0;
+  return regexp.test(path);
+}

@@ -1,0 +1,22 @@
+import express from 'express';
+import { connect } from 'node:net';
+import { Readable, pipeline } from 'node:stream';
+const app = express();
+const log = (tag, req, res) => res.on('close', () => console.log(tag, { wf: res.writableFinished, sc: res.statusCode, errored: res.errored?.message, headersSent: res.headersSent, reqAborted: req.aborted, reqErrored: req.errored?.code ?? req.errored?.message, reqComplete: req.complete, sockErr: res.socket?.errored?.code ?? req.socket?.errored?.code, sock: !!res.socket }));
+app.use((req, res, next) => { log(req.path, req, res); next(); });
+app.use(express.json());
+app.post('/json', (req, res) => res.json(req.body));
+app.get('/nexterr', (req, res, next) => { res.write('x'); setTimeout(() => next(new Error('late')), 20); });
+app.get('/pipe', (req, res) => { let i=0; const src = new Readable({ read() { if (i++ < 2) this.push('a'); else this.destroy(new Error('src')); } }); pipeline(src, res, () => {}); });
+app.use((err, req, res, next) => { res.status(err.status ?? 500).end('err ' + err.message); });
+const server = app.listen(0, '127.0.0.1', async () => {
+  const port = server.address().port;
+  const raw = (bytes, wait=300) => new Promise(r => { const s = connect(port, '127.0.0.1'); let got=''; s.on('data', d => got += d); s.on('error',()=>{}); s.write(bytes); setTimeout(() => { s.destroy(); r(got.split('\r\n')[0]); }, wait); });
+  console.log('abort-json', await raw('POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":', 100));
+  await new Promise(r=>setTimeout(r,200));
+  console.log('badchunk', await raw('POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n'));
+  console.log('nexterr', await raw('GET /nexterr HTTP/1.1\r\nHost: x\r\n\r\n'));
+  console.log('pipe', await raw('GET /pipe HTTP/1.1\r\nHost: x\r\n\r\n'));
+  await new Promise(r=>setTimeout(r,200));
+  server.close(); process.exit(0);
+});
