@@ -91,16 +91,26 @@ const routePath = z.string().refine((p) => p.startsWith('/') && !/[\s?#]/.test(p
 const ascending = (max: number) =>
   z
     .array(z.number().positive().finite())
-    .min(1)
-    .max(max)
+    .min(1, { error: 'give at least one bucket bound' })
+    .max(max, { error: `at most ${max} bucket bounds (each is one more series per label set)` })
     .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), { message: 'bucket bounds must be in strictly ascending order, without duplicates' });
 
 const schema = z.strictObject({
   metricsPath: z.union([routePath, z.literal(false)]).optional(),
   skip: z.function().optional(),
-  traceId: z.union([z.function(), z.literal(false)]).optional(),
-  // The handler options themselves are validated by createMetricsHandler().
-  metrics: z.looseObject({ path: routePath.optional() }).optional(),
+  traceId: z.union([z.function(), z.literal(false)], { error: 'must be a function (req) => string | undefined, or false to turn exemplars off' }).optional(),
+  // Keys are checked here (unknown ones are errors); values by createMetricsHandler(). Keep this
+  // list in step with MetricsHandlerOptions.
+  metrics: z
+    .strictObject({
+      path: routePath.optional(),
+      registry: z.unknown().optional(),
+      tokens: z.unknown().optional(),
+      public: z.unknown().optional(),
+      logger: z.unknown().optional(),
+      environment: z.unknown().optional(),
+    })
+    .optional(),
   defaultMetrics: z
     .union([
       z.boolean(),
