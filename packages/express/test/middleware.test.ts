@@ -115,7 +115,7 @@ describe('user callbacks', () => {
         else instrument(app, options);
         app.get('/work', (_req, res) => void res.send('done'));
         await serving(app, async (url) => {
-          for (const headers of [{ 'x-trace': '4bf92f3577b34da6a3ce929d0e0e4736' }, { 'x-explode': 'trace' }, { 'x-explode': 'skip' }]) {
+          for (const headers of [{ 'x-trace': '4bf92f3577b34da6a3ce929d0e0e4736' }, { 'x-explode': 'trace' }, { 'x-explode': 'skip' }] as Record<string, string>[]) {
             expect(await (await fetch(`${url}/work`, { headers })).text()).toBe('done');
           }
           await eventuallyText(registry, 'parapet_http_server_requests_total{route="/work",method="GET",status_class="2xx",status_code="200"} 3');
