@@ -18,7 +18,7 @@ export { HTTP_BUCKETS_MAX } from './http/duration-buckets.js';
 
 // The Node <-> fetch bridge: serve fetch handlers from Node, Express, or any IncomingMessage
 export {
-  toNodeHandler, incomingMessageToRequest, writeResponse, nodeResponseOutcome, DEFAULT_MAX_BODY_BYTES,
+  toNodeHandler, incomingMessageToRequest, writeResponse, nodeResponseOutcome, isResponseOutcome, DEFAULT_MAX_BODY_BYTES,
   type NodeResponseLike, type ResponseOutcome,
   type FetchRequestHandler, type NodeHandlerOptions, type IncomingMessageToRequestOptions, type NodeRequestLike,
 } from './http/node-bridge.js';

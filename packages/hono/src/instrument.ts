@@ -133,8 +133,8 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
   const timed = (res: Response, request: Request, route: string | undefined, start: number, trace: string | undefined) =>
     timeResponse(res, (status, end, bodyError) => {
       const outcome = bodyOutcome(status, end, bodyError);
-      record(request, route, start, { ...outcome, error: outcome.error ?? errors.get(request) }, trace);
-    });
+      record(request, route, start, { ...outcome, error: typeof end === 'object' ? outcome.error : (outcome.error ?? errors.get(request)) }, trace);
+    }, request.method === 'HEAD');
   const fetch = target.fetch;
   target.fetch = (request, env, executionCtx) => {
     if (metricsPath !== false && pathOfUrl(request.url) === metricsPath) {

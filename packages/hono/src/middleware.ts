@@ -51,8 +51,8 @@ export function parapet(options?: ParapetHonoOptions): MiddlewareHandler {
     await next();
     c.res = timeResponse(c.res, (status, end, bodyError) => {
       const outcome = bodyOutcome(status, end, bodyError);
-      record(c, start, { ...outcome, error: outcome.error ?? c.error }, trace);
-    });
+      record(c, start, { ...outcome, error: typeof end === 'object' ? outcome.error : (outcome.error ?? c.error) }, trace);
+    }, c.req.method === 'HEAD');
   };
   // Not async: on Node nothing runs after next(), so no extra promise per request.
   return function parapetMiddleware(c, next) {

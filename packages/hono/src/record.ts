@@ -52,6 +52,7 @@ export function publishRequest(r: RequestRecord): void {
 
 /** Status and error of a body that ended: a body that failed midway is a server failure (500). */
 export function bodyOutcome(status: number, end: BodyEnd, error: unknown): { statusCode: number; aborted: boolean; error: unknown } {
+  if (typeof end === 'object') return { statusCode: end.aborted ? status : end.statusCode, aborted: end.aborted, error: end.error };
   if (end === 'failed') return { statusCode: status >= 500 ? status : 500, aborted: false, error: error ?? new Error('response body failed') };
   return { statusCode: status, aborted: end === 'aborted', error: undefined };
 }

@@ -1,5 +1,7 @@
-/** How a response body ended. */
-export type BodyEnd = 'finished' | 'aborted' | 'failed';
+import { isResponseOutcome, type ResponseOutcome } from '@parapet/core/integration';
+
+/** How a response body ended: or, when the server in front says so, exactly what the client got. */
+export type BodyEnd = 'finished' | 'aborted' | 'failed' | ResponseOutcome;
 
 /**
  * Wrap a response body so `done` runs when the last chunk has been read (the response really
@@ -33,21 +35,22 @@ export function timedBody(body: ReadableStream<Uint8Array>, done: (end: BodyEnd,
       }
     },
     cancel(reason) {
-      finish('aborted');
+      // core's toNodeHandler cancels with what the client got when it could not send the body.
+      finish(isResponseOutcome(reason) ? reason : 'aborted');
       return reader.cancel(reason);
     },
   });
 }
 
 /**
- * A response whose end calls `done(status, end, error)`: at once when it has no body, else when
- * the body has been read to the end, cancelled, or failed. On failure to wrap, the response
- * stands unchanged.
+ * A response whose end calls `done(status, end, error)`: at once when it has no body (or answers
+ * a HEAD request, whose body Hono drops unread), else when the body has been read to the end,
+ * cancelled, or failed. On failure to wrap, the response stands unchanged.
  */
-export function timeResponse(res: Response, done: (status: number, end: BodyEnd, error?: unknown) => void): Response {
+export function timeResponse(res: Response, done: (status: number, end: BodyEnd, error?: unknown) => void, head = false): Response {
   try {
     const status = res.status;
-    if (res.body === null) {
+    if (res.body === null || head) {
       done(status, 'finished');
       return res;
     }

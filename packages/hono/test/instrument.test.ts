@@ -223,8 +223,9 @@ describe('instrument(app): options and exclusions', () => {
         throw new Error('tracing blew up');
       },
     });
-    const events = await run(app, ['/metrics', '/internal/prom', '/healthz', '/explode', '/work']);
-    expect(events.map((e) => e.route)).toEqual(['/work']);
+    const events = await run(app, ['/metrics', '/internal/prom', '/healthz', '/explode', '/work', ['/metrics', { method: 'POST' }]]);
+    // A throwing skip() records the request (the fault is counted, not the traffic lost).
+    expect(events.map((e) => e.route)).toEqual(['/explode', '/work']);
     expect(events[0]!.traceId).toBeUndefined();
     expect(seen).toEqual([
       ['/healthz', '/healthz'],
@@ -252,11 +253,11 @@ describe('instrument(app): options and exclusions', () => {
   });
 
   it('rejects bad input at setup with a message that says what to pass', () => {
-    expect(() => instrument(new Hono(), { metricPath: '/m' } as never)).toThrow(/unknown option "metricPath". Known options: metricsPath, skip, traceId/);
-    expect(() => instrument(new Hono(), { metricsPath: 'metrics' })).toThrow(/metricsPath must be a route path starting with "\/"/);
-    expect(() => instrument(new Hono(), { skip: 1 } as never)).toThrow(/skip must be a function \(request, route\) => boolean/);
-    expect(() => instrument(new Hono(), { traceId: 'x' } as never)).toThrow(/traceId must be a function \(request\) => string \| undefined, or false/);
-    expect(() => instrument(new Hono(), null as never)).toThrow(/instrument\(app, options\) expects an options object, got null/);
+    expect(() => instrument(new Hono(), { metricPath: '/m' } as never)).toThrow('@parapet/hono instrument(app, options): unknown option "metricPath" (did you mean "metricsPath"?)');
+    expect(() => instrument(new Hono(), { metricsPath: 'metrics' })).toThrow(/option "metricsPath": must be a route path starting with "\/"/);
+    expect(() => instrument(new Hono(), { skip: 1 } as never)).toThrow(/option "skip" must be a function, got number 1/);
+    expect(() => instrument(new Hono(), { traceId: 'x' } as never)).toThrow(/option "traceId": must be a function .*, or false to turn exemplars off/);
+    expect(() => instrument(new Hono(), null as never)).toThrow(/@parapet\/hono instrument\(app, options\): the options must be an object, got null/);
     expect(() => instrument({} as never)).toThrow(/expects a Hono app \(new Hono\(\)\), got object/);
     expect(() => instrument(undefined as never)).toThrow(/expects a Hono app \(new Hono\(\)\), got undefined/);
     const app = instrument(new Hono());

@@ -22,7 +22,10 @@ const DEFAULT_MAX_SERIES = 1000;
  * How long to wait for an expected series before failing. Generous on purpose: on a busy 2-core
  * machine a response can take seconds to be recorded; a passing run returns as soon as it holds.
  */
-export const DEADLINE_MS = 20_000;
+export const DEADLINE_MS = 15_000;
+
+/** Test timeout for cases that wait on a condition: well past DEADLINE_MS, so the condition's own failure is what is reported. */
+const SLOW_TEST = { timeout: 60_000 };
 
 export interface Session {
   app: RunningApp;
@@ -83,7 +86,7 @@ function expectOnlyTemplates(samples: readonly Sample[]): void {
  */
 export function describeConformance(target: ConformanceTarget): void {
   describe(`HTTP conformance: ${target.name}`, () => {
-    it('records the shared traffic as exactly the expected series, with matching histogram counts', async () => {
+    it('records the shared traffic as exactly the expected series, with matching histogram counts', SLOW_TEST, async () => {
       await withSession(target, async ({ app, scrape }) => {
         await play(app.url, TRAFFIC);
         await eventually(async () => {
@@ -103,7 +106,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
     });
 
-    it('times a streaming response to the end of the stream, not to the handler returning', async () => {
+    it('times a streaming response to the end of the stream, not to the handler returning', SLOW_TEST, async () => {
       await withSession(target, async ({ app, scrape }) => {
         const started = Date.now();
         const res = await fetch(`${app.url}/stream`);
@@ -121,7 +124,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
     });
 
-    it('records a client abort as status_class="aborted", status_code="499", once', async () => {
+    it('records a client abort as status_class="aborted", status_code="499", once', SLOW_TEST, async () => {
       await withSession(target, async ({ app, scrape }) => {
         await abortedGet(app.url, '/slow', 100);
         await eventually(async () => {
@@ -134,7 +137,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
     });
 
-    it('records a response that fails after its headers were sent as a server failure (500), never as an abort', async () => {
+    it('records a response that fails after its headers were sent as a server failure (500), never as an abort', SLOW_TEST, async () => {
       await withSession(target, async ({ app, scrape }) => {
         for (const path of FAILING_ROUTES) {
           // The client sees a truncated response (or a reset); it did not go away.
@@ -149,7 +152,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
     });
 
-    it('records what the client got for a request body: 400 for bad JSON (route kept), 499 when the client leaves mid-body, 400 when Node rejects the framing', async () => {
+    it('records what the client got for a request body: 400 for bad JSON (route kept), 499 when the client leaves mid-body, 400 when Node rejects the framing', SLOW_TEST, async () => {
       await withSession(target, async ({ app, scrape }) => {
         const host = new URL(app.url).host;
         const ok = await fetch(`${app.url}/echo`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
@@ -176,7 +179,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
     });
 
-    it('answers other methods on the metrics path 405 with Allow, and never counts the metrics path', async () => {
+    it('answers other methods on the metrics path 405 with Allow, and never counts the metrics path', SLOW_TEST, async () => {
       await withSession(target, async ({ app, scrape }) => {
         for (const method of ['POST', 'DELETE', 'PUT']) {
           const res = await fetch(`${app.url}/metrics`, { method });
@@ -193,7 +196,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
     });
 
-    it('serves /metrics with token auth and content negotiation, and never counts the scrape', async () => {
+    it('serves /metrics with token auth and content negotiation, and never counts the scrape', SLOW_TEST, async () => {
       await withSession(
         target,
         async ({ app }) => {
@@ -217,7 +220,7 @@ export function describeConformance(target: ConformanceTarget): void {
       );
     });
 
-    it('refuses /metrics in production without a token (secure default)', async () => {
+    it('refuses /metrics in production without a token (secure default)', SLOW_TEST, async () => {
       await withSession(
         target,
         async ({ app }) => {
@@ -229,7 +232,7 @@ export function describeConformance(target: ConformanceTarget): void {
       );
     });
 
-    it('attaches the active trace id as an exemplar in OpenMetrics only, never as a label', async () => {
+    it('attaches the active trace id as an exemplar in OpenMetrics only, never as a label', SLOW_TEST, async () => {
       installContextManager();
       await target.ready?.();
       await withSession(target, async ({ app, scrape }) => {
@@ -282,7 +285,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
     });
 
-    it('answers bad input without throwing and without a series carrying any of it', async () => {
+    it('answers bad input without throwing and without a series carrying any of it', SLOW_TEST, async () => {
       await withSession(target, async ({ app, scrape }) => {
         const host = new URL(app.url).host;
         const round = (tag: string) => [

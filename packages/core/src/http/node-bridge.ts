@@ -248,6 +248,13 @@ export function toNodeHandler(handler: FetchRequestHandler, options?: NodeHandle
 }
 
 async function send(res: ServerResponse, response: Response, report: (error: unknown) => void): Promise<void> {
+  if (res.destroyed) {
+    // The connection closed before the answer was ready (the client left, or Node rejected the
+    // request's framing and answered itself). Cancel the body with what the client got, so
+    // whoever wrapped it (a framework adapter timing the response) records that.
+    await response.body?.cancel(nodeResponseOutcome(res as NodeResponseLike)).catch(() => {});
+    return;
+  }
   try {
     await writeResponse(res, response);
   } catch (error) {
@@ -280,7 +287,10 @@ export interface NodeResponseLike {
   readonly req?: { readonly socket?: { readonly errored?: unknown } | null } | undefined;
 }
 
-/** How a response ended, as the HTTP metrics record it. */
+/**
+ * How a response ended, as the HTTP metrics record it. `toNodeHandler` also passes one as the
+ * `reason` when it cancels a response body it could not send (see `isResponseOutcome`).
+ */
 export interface ResponseOutcome {
   /** The status the client got (or, for an abort, the one that was set). */
   statusCode: number;
@@ -328,4 +338,11 @@ export function nodeResponseOutcome(res: NodeResponseLike, serverError?: unknown
     return { statusCode: res.statusCode >= 500 ? res.statusCode : 500, aborted: false, error: serverError ?? failure };
   }
   return { statusCode: res.statusCode, aborted: !finished, error: serverError };
+}
+
+/** Whether a body-cancel `reason` is a `ResponseOutcome` from `toNodeHandler`. */
+export function isResponseOutcome(value: unknown): value is ResponseOutcome {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Partial<ResponseOutcome>;
+  return typeof v.statusCode === 'number' && typeof v.aborted === 'boolean' && 'error' in v;
 }
