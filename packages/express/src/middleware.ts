@@ -76,7 +76,10 @@ function requestTracker(options: ParapetExpressOptions | undefined, where: strin
       const state = newRequestState(performance.now(), readTraceId(req));
       if (metricsPath !== false && pathOf(req.originalUrl ?? req.url) === metricsPath) state.notCounted = true;
       (req as Request & WithState)[STATE] = state;
-      res.on('close', onClose);
+      // The client may have left before the request reached the app ('close' was emitted
+      // already): record it once the router has matched it, instead of never.
+      if (res.destroyed) setImmediate(() => onClose.call(res));
+      else res.on('close', onClose);
     } catch {
       // The request goes on without instrumentation.
     }

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { rawExchange } from '@parapet/http-conformance';
 import { attach } from '@parapet/core';
 import express from 'express';
 import { Registry } from 'prom-client';
@@ -141,3 +144,30 @@ async function eventuallyText(registry: Registry, expected: string): Promise<voi
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('a client that leaves before the request reaches the app', () => {
+  for (const mode of ['middleware', 'instrument'] as const) {
+    it(`${mode}: is still recorded once, as aborted, with its route`, async () => {
+      const c = collectEvents();
+      stop = c.stop;
+      const app = express();
+      if (mode === 'middleware') app.use(parapet());
+      else instrument(app);
+      app.get('/late/:id', (_req, res) => void setTimeout(() => res.destroyed || res.send('late'), 50));
+      // The server hands the request to Express only after its response has closed.
+      const server = createServer((req, res) => res.once('close', () => app(req as never, res as never)));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        await rawExchange(url, 'GET /late/1 HTTP/1.1\r\nHost: x\r\n\r\n', 100);
+        const deadline = Date.now() + 15_000;
+        while (c.events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 100));
+        expect(c.events.map((e) => [e.route, e.aborted])).toEqual([['/late/:id', true]]);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    });
+  }
+});

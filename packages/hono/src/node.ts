@@ -3,6 +3,7 @@ import { nodeResponseOutcome, type NodeResponseLike, type ResponseOutcome } from
 /** The Node response @hono/node-server passes as `env.outgoing`, when there is one. */
 export interface NodeOutgoing extends NodeResponseLike {
   on(event: 'close', listener: () => void): unknown;
+  readonly destroyed?: boolean;
 }
 
 export function nodeOutgoing(env: unknown): NodeOutgoing | undefined {
@@ -43,5 +44,11 @@ function onClose(this: NodeOutgoing & Carrier): void {
  */
 export function watchClose(out: NodeOutgoing, pending: PendingResponse): void {
   (out as NodeOutgoing & Carrier)[PENDING] = pending;
+  if (out.destroyed === true) {
+    // The client left before the request reached the app ('close' has been emitted already):
+    // record it once the app has routed it, instead of waiting for an event that never comes.
+    setImmediate(() => onClose.call(out as NodeOutgoing & Carrier));
+    return;
+  }
   out.on('close', onClose);
 }

@@ -1,8 +1,12 @@
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { rawExchange } from '@parapet/http-conformance';
 import { EventEmitter } from 'node:events';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it } from 'vitest';
-import { instrument, metricsHandler } from '../src/index.js';
+import { instrument, metricsHandler, parapet } from '../src/index.js';
 import { collectEvents } from './helpers.js';
 
 let stop: (() => void) | undefined;
@@ -263,4 +267,41 @@ describe('instrument(app): options and exclusions', () => {
     const app = instrument(new Hono());
     expect(() => instrument(app)).toThrow(/already instrumented/);
   });
+});
+
+describe('a client that leaves before the request reaches the app (Node)', () => {
+  for (const mode of ['middleware', 'instrument'] as const) {
+    it(`${mode}: is still recorded once, as aborted, with its route`, async () => {
+      const events = listen();
+      const app = new Hono();
+      if (mode === 'middleware') app.use(parapet());
+      app.get('/late/:id', async (c) => {
+        await sleep(50);
+        return c.text('late');
+      });
+      if (mode === 'instrument') instrument(app);
+      // The server hands the request to Hono only after its Node response has closed.
+      const server = await new Promise<ServerType>((resolve) => {
+        const s = serve(
+          {
+            fetch: (request, env) =>
+              new Promise<Response>((resolveResponse) => (env.outgoing as ServerResponse).once('close', () => resolveResponse(app.fetch(request, env)))),
+            port: 0,
+            hostname: '127.0.0.1',
+          },
+          () => resolve(s),
+        );
+      });
+      try {
+        await rawExchange(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'GET /late/1 HTTP/1.1\r\nHost: x\r\n\r\n', 100);
+        const deadline = Date.now() + 15_000;
+        while (events.length === 0 && Date.now() < deadline) await sleep(20);
+        await sleep(100);
+        expect(events.map((e) => [e.route, e.aborted])).toEqual([['/late/:id', true]]);
+      } finally {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    });
+  }
 });
