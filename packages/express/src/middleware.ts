@@ -15,6 +15,12 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+/** Whether a request URL's path is exactly `path` (no allocation: this runs on every request). */
+function isPath(url: string | undefined, path: string): boolean {
+  if (url === undefined || !url.startsWith(path)) return false;
+  return url.length === path.length || url.charCodeAt(path.length) === 63; /* '?' */
+}
+
 interface Tracker {
   /** Start tracking a request; `app` is given when called before Express set `req.app`. */
   track(req: Request, res: Response, app?: unknown): void;
@@ -74,7 +80,7 @@ function requestTracker(options: ParapetExpressOptions | undefined, where: strin
       // get an Express request gets one (Express sets the same prototypes again, harmlessly).
       if (customTraceId && app !== undefined) asExpressRequest(app, req, res);
       const state = newRequestState(performance.now(), readTraceId(req));
-      if (metricsPath !== false && pathOf(req.originalUrl ?? req.url) === metricsPath) state.notCounted = true;
+      if (metricsPath !== false && isPath(req.originalUrl ?? req.url, metricsPath)) state.notCounted = true;
       (req as Request & WithState)[STATE] = state;
       // The client may have left before the request reached the app ('close' was emitted
       // already): record it once the router has matched it, instead of never.
@@ -86,7 +92,7 @@ function requestTracker(options: ParapetExpressOptions | undefined, where: strin
   };
 
   const answerMetrics = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (metricsPath === false || pathOf((req as Request).originalUrl ?? req.url) !== metricsPath) return false;
+    if (metricsPath === false || !isPath((req as Request).originalUrl ?? req.url, metricsPath)) return false;
     const state = (req as Request & WithState)[STATE];
     if (state !== undefined) state.notCounted = true;
     if (!isMetricsMethod(req.method ?? 'GET')) {

@@ -3,7 +3,7 @@ import type { Result, Router } from 'hono/router';
 import type { H, RouterRoute } from 'hono/types';
 import { excludeRequest, isExcluded } from './metrics.js';
 import { nodeOutgoing, watchClose, type PendingResponse } from './node.js';
-import { pathOfUrl, resolveOptions, type ParapetInstrumentOptions } from './options.js';
+import { urlHasPath, resolveOptions, type ParapetInstrumentOptions } from './options.js';
 import { callSkip, isMetricsMethod, metricsMethodNotAllowed, traceIdReader, type ResponseOutcome } from '@parapet/core/integration';
 import { bodyOutcome, channel, metricsRoute, publishRequest, serverError } from './record.js';
 import { matchedRoute } from './route.js';
@@ -137,7 +137,7 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
     }, request.method === 'HEAD');
   const fetch = target.fetch;
   target.fetch = (request, env, executionCtx) => {
-    if (metricsPath !== false && pathOfUrl(request.url) === metricsPath) {
+    if (metricsPath !== false && urlHasPath(request.url, metricsPath)) {
       // The metrics path is never counted, whatever the method.
       if (!isMetricsMethod(request.method)) return metricsMethodNotAllowed();
       if (metricsHandler !== undefined) return metricsHandler(request);

@@ -17,13 +17,17 @@ export function resolveOptions<Skip, TraceId>(options: unknown, where: string): 
   return resolveHttpAdapterOptions<Skip, TraceId>(options, `@parapet/hono ${where}`);
 }
 
-/** The path of a request URL without parsing it (`/metrics` of `http://h/metrics?x`). */
-export function pathOfUrl(url: string): string {
+/**
+ * Whether the path of an absolute request URL is exactly `path` (`http://h/metrics?x` is
+ * `/metrics`), without parsing or allocating: this runs on every request.
+ */
+export function urlHasPath(url: string, path: string): boolean {
   const scheme = url.indexOf('://');
   const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
-  if (start === -1) return '/';
-  let end = url.indexOf('?', start);
-  const hash = url.indexOf('#', start);
-  if (hash !== -1 && (end === -1 || hash < end)) end = hash;
-  return end === -1 ? url.slice(start) : url.slice(start, end);
+  if (start === -1) return path === '/';
+  if (!url.startsWith(path, start)) return false;
+  const end = start + path.length;
+  if (end === url.length) return true;
+  const next = url.charCodeAt(end);
+  return next === 63 /* ? */ || next === 35 /* # */;
 }
