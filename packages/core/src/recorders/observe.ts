@@ -42,7 +42,7 @@ export function exemplarTraceId(rt: MetricsRuntime, traceId: unknown): string | 
     'exemplar.dropped',
     new RangeError(
       typeof traceId === 'string' && traceId !== ''
-        ? `exemplar dropped: trace id of ${[...traceId].length} characters exceeds the OpenMetrics limit of ${EXEMPLAR_LABEL_SET_MAX} for the label set (trace_id + value); pass a W3C trace id (32 hex characters)`
+        ? `exemplar dropped: the trace id exceeds the OpenMetrics limit of ${EXEMPLAR_LABEL_SET_MAX} characters for the label set (trace_id + value); pass a W3C trace id (32 hex characters)`
         : `exemplar dropped: trace id must be a non-empty string, got ${typeof traceId}`,
     ),
   );
