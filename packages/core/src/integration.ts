@@ -56,7 +56,18 @@ export { renderRegistry } from './http/exposition.js';
 export { bearerToken, resolveTokens, tokenMatches } from './http/bearer-auth.js';
 export type { TokenSource } from './http/bearer-auth.js';
 export { traceIdReader, loadOtelTraceId, otelTraceId, type TraceIdReader } from './http/trace-id.js';
-export { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from './http/adapter-options.js';
+export {
+  resolveHttpAdapterOptions, callSkip, isMetricsMethod, metricsMethodNotAllowed,
+  type HttpAdapterOptions, type HttpAdapterMetricsOptions, type HttpAdapterDefaultMetricsOptions, type ResolvedHttpAdapterOptions, type HttpAdapterCaller,
+} from './http/adapter-options.js';
+export { HTTP_BUCKETS_MAX } from './http/duration-buckets.js';
+
+// The Node <-> fetch bridge: serve fetch handlers from Node, Express, or any IncomingMessage
+export {
+  toNodeHandler, incomingMessageToRequest, writeResponse, nodeResponseOutcome, isResponseOutcome, DEFAULT_MAX_BODY_BYTES,
+  type NodeResponseLike, type ResponseOutcome,
+  type FetchRequestHandler, type NodeHandlerOptions, type IncomingMessageToRequestOptions, type NodeRequestLike,
+} from './http/node-bridge.js';
 
 // Probes, for schedulers built on other runtimes (e.g. @parapet/bullmq)
 export {

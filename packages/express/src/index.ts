@@ -2,4 +2,4 @@
 export { instrument, parapet } from './middleware.js';
 export type { ParapetExpressOptions } from './options.js';
 export { metricsHandler, excludeFromMetrics } from './metrics.js';
-export { toExpressHandler } from './fetch-bridge.js';
+export { toExpressHandler } from './to-express-handler.js';

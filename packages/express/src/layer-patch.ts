@@ -23,6 +23,8 @@ export interface RequestState {
   /** Full template of the route that matched. */
   route: string | undefined;
   error: unknown;
+  /** An error (client or server) travelled through Express for this request. */
+  sawError: boolean;
   notCounted: boolean;
 }
 
@@ -31,7 +33,7 @@ export interface WithState {
 }
 
 export function newRequestState(start: number, traceId: string | undefined): RequestState {
-  return { start, traceId, prefix: undefined, route: undefined, error: undefined, notCounted: false };
+  return { start, traceId, prefix: undefined, route: undefined, error: undefined, sawError: false, notCounted: false };
 }
 
 type Next = (err?: unknown) => void;
@@ -51,6 +53,7 @@ function clientStatus(error: unknown): number | undefined {
 /** Remember the first server-side error that travels through Express for this request. */
 export function recordError(state: RequestState, error: unknown): void {
   if (error === undefined || error === null || error === 'route' || error === 'router') return;
+  state.sawError = true;
   if (state.error === undefined && clientStatus(error) === undefined) state.error = error;
 }
 

@@ -1,7 +1,7 @@
 import { createMetricsHandler } from '@parapet/core';
 import type { MetricsHandlerOptions } from '@parapet/core/integration';
 import type { Request, RequestHandler } from 'express';
-import { toExpressHandler } from './fetch-bridge.js';
+import { toExpressHandler } from './to-express-handler.js';
 import { STATE, type WithState } from './layer-patch.js';
 
 /** Leave this request out of Parapet's HTTP metrics (used for the scrape itself). */

@@ -76,16 +76,16 @@ export function mountTemplate(layer: Cached<LayerLike>): string {
 /** Source suffix path-to-regexp 0.1 gives prefix (end: false) patterns compiled from strings. */
 const GENERATED_PREFIX_SUFFIX = '(?=\\/|$)';
 
-function express4Template(layer: Cached<LayerLike>): string {
+function express4Template(layer: Cached<LayerLike>, matchedPath: string | undefined = layer.path): string {
   const regexp = layer.regexp!;
   // Handlers inside a Route are never matched, so they have no path: they add nothing.
-  if (layer.path === undefined || regexp.fast_slash) return '';
+  if (matchedPath === undefined || regexp.fast_slash) return '';
   if (regexp.fast_star) return (layer[MOUNT_TEMPLATE] = '*');
   // A RegExp the app registered itself: the pattern is the template.
   if (!regexp.source.endsWith(GENERATED_PREFIX_SUFFIX)) return (layer[MOUNT_TEMPLATE] = String(regexp));
 
   const indexed = (layer[INDEXED_REGEXP] ??= new RegExp(regexp.source, `${regexp.flags.replace(/[gyd]/g, '')}d`));
-  const path = layer.path;
+  const path = matchedPath;
   const match = indexed.exec(path);
   const keys = layer.keys ?? [];
   if (match === null || match.indices === undefined) return '/*';
@@ -128,4 +128,77 @@ function paramTemplate(layer: Cached<LayerLike>): string {
   });
   // Fixed on first sight, like the Express 4 shapes, so letter case cannot mint new values.
   return (layer[MOUNT_TEMPLATE] = used.size === params.length ? trimTrailingSlash(segments.join('/')) : '/*');
+}
+
+interface RoutedLayer extends LayerLike {
+  matchers?: ((path: string) => unknown)[];
+  route?: RouteLike & { _handlesMethod?: (method: string) => boolean; _handles_method?: (method: string) => boolean };
+  handle?: { stack?: unknown };
+}
+
+function stackOf(app: unknown): unknown[] | undefined {
+  try {
+    const a = app as { _router?: { stack?: unknown }; router?: { stack?: unknown } };
+    const stack = (a._router ?? a.router)?.stack;
+    return Array.isArray(stack) ? stack : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The template of the route that matches `method` and `path`, found without running anything
+ * and without touching Express's layer state: the app's routes, and those of routers mounted
+ * in it (`app.use('/api', router)`, nested). Used when an error (a body parser's 400, say)
+ * stopped the request before the router dispatched to its route: the router did match it, so
+ * the request keeps that route's label rather than `_unmatched`. Undefined when none matches.
+ */
+export function staticRouteFor(app: unknown, method: string, path: string): string | undefined {
+  const stack = stackOf(app);
+  return stack === undefined ? undefined : searchStack(stack, method, path, '', 0);
+}
+
+const MAX_DEPTH = 8;
+
+function searchStack(stack: readonly unknown[], method: string, path: string, prefix: string, depth: number): string | undefined {
+  for (const entry of stack) {
+    if (entry === null || typeof entry !== 'object') continue;
+    const layer = entry as Cached<RoutedLayer>;
+    const route = layer.route;
+    if (route !== undefined) {
+      const handles = route._handlesMethod ?? route._handles_method;
+      if (typeof handles === 'function' && handles.call(route, method) && matchedPrefix(layer, path) !== undefined) {
+        return joinTemplate(prefix, routePath(route));
+      }
+      continue;
+    }
+    const inner = layer.handle?.stack;
+    if (!Array.isArray(inner) || depth >= MAX_DEPTH) continue;
+    const matched = matchedPrefix(layer, path);
+    if (matched === undefined) continue;
+    const own = layer.rawPath !== undefined ? mountTemplate(layer) : layer.regexp !== undefined ? express4Template(layer, matched) : '';
+    const rest = path.slice(matched.length);
+    const found = searchStack(inner, method, rest.startsWith('/') ? rest : `/${rest}`, prefix + own, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The part of `path` a layer matches ('' for root-wide ones), or undefined when it does not. */
+function matchedPrefix(layer: RoutedLayer, path: string): string | undefined {
+  if (layer.slash) return '';
+  if (Array.isArray(layer.matchers)) {
+    for (const matcher of layer.matchers) {
+      const m = matcher(path) as { path?: unknown } | false;
+      if (m) return typeof m.path === 'string' ? m.path : '';
+    }
+    return undefined;
+  }
+  const regexp = layer.regexp;
+  if (regexp === undefined) return undefined;
+  if (regexp.fast_slash) return '';
+  if (regexp.fast_star) return path;
+  regexp.lastIndex = 0;
+  const m = regexp.exec(path);
+  return m === null ? undefined : m[0];
 }

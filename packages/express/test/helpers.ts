@@ -29,6 +29,6 @@ export async function serving<T>(app: ReturnType<ExpressModule>, fn: (url: strin
 export async function requestAll(url: string, paths: readonly string[], events: readonly unknown[], init: RequestInit = {}): Promise<void> {
   const before = events.length;
   for (const path of paths) await (await fetch(url + path, init)).arrayBuffer();
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 15_000;
   while (events.length < before + paths.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 }

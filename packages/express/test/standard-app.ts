@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { pipeline, Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import type { MetricsHandlerOptions } from '@parapet/core';
@@ -20,6 +21,9 @@ function withHeaderSpan<T>(header: string | string[] | undefined, fn: () => T): 
 
 export type Mode = 'middleware' | 'instrument';
 
+/** Express 4's application has `lazyrouter()`; Express 5 dropped it. */
+const isExpress5 = (e: ExpressModule): boolean => typeof (e.application as { lazyrouter?: unknown }).lazyrouter !== 'function';
+
 export function buildStandardApp(e: ExpressModule, metrics: MetricsHandlerOptions, mode: Mode = 'middleware'): Express {
   const app = e();
   if (mode === 'middleware') {
@@ -31,6 +35,35 @@ export function buildStandardApp(e: ExpressModule, metrics: MetricsHandlerOption
     instrument(app);
   }
   app.get('/metrics', metricsHandler(metrics));
+  // App-level body parser, as most apps have: its 400 on a bad body must keep the route's label.
+  app.use(e.json());
+  app.post('/echo', (req, res) => {
+    res.json(req.body);
+  });
+  app.get('/fail/write', (_req, res, next) => {
+    res.setHeader('content-type', 'text/plain');
+    res.write('partial\n');
+    setImmediate(() => next(new Error('failed after the first write')));
+  });
+  const asyncFailure = async (res: express.Response) => {
+    res.setHeader('content-type', 'text/plain');
+    res.write('partial\n');
+    await new Promise((r) => setImmediate(r));
+    throw new Error('async failure after the first write');
+  };
+  // Express 5 forwards a rejected promise to next(err); Express 4 needs the catch.
+  app.get('/fail/async', isExpress5(e) ? (_req, res) => asyncFailure(res) : (_req, res, next) => void asyncFailure(res).catch(next));
+  app.get('/fail/stream', (_req, res) => {
+    let sent = 0;
+    const source = new Readable({
+      read() {
+        if (sent++ === 0) this.push('partial\n');
+        else setImmediate(() => this.destroy(new Error('source failed midway')));
+      },
+    });
+    res.setHeader('content-type', 'text/plain');
+    pipeline(source, res, () => {});
+  });
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });

@@ -120,3 +120,30 @@ describe('mount paths that only Express 4 or 5 can express', () => {
     });
   });
 });
+
+describe.each(versions)('a body parser that rejects the body before routing (%s)', (_name, e) => {
+  it('keeps the template of the route the router matched, top-level or in mounted routers', async () => {
+    const c = collectEvents();
+    stop = c.stop;
+    const items = e.Router({ mergeParams: true });
+    items.post('/items/:item', (req, res) => void res.json(req.body));
+    const v1 = e.Router();
+    v1.use('/teams/:team', items);
+    const app = e();
+    app.use(parapet());
+    app.use(e.json());
+    app.post('/top/:id', (req, res) => void res.json(req.body));
+    app.use('/api/v1', v1);
+    app.use(((err, _req, res, _next) => void res.status((err as { status?: number }).status ?? 500).send('bad')) as express5.ErrorRequestHandler);
+    await serving(app, async (url) => {
+      const post = { method: 'POST', body: '{"broken":', headers: { 'content-type': 'application/json' } };
+      await requestAll(url, ['/top/1', '/api/v1/teams/red/items/7', '/api/v1/teams/red/nothing', '/nope'], c.events, post);
+      expect(c.events.map((ev) => [ev.route, ev.statusCode])).toEqual([
+        ['/top/:id', 400],
+        ['/api/v1/teams/:team/items/:item', 400],
+        [undefined, 400],
+        [undefined, 400],
+      ]);
+    });
+  });
+});

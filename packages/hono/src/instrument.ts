@@ -1,11 +1,11 @@
 import type { Context, ErrorHandler, Hono } from 'hono';
 import type { Result, Router } from 'hono/router';
 import type { H, RouterRoute } from 'hono/types';
-import { isExcluded } from './metrics.js';
+import { excludeRequest, isExcluded } from './metrics.js';
 import { nodeOutgoing, watchClose, type PendingResponse } from './node.js';
-import { INSTRUMENT, resolveOptions, type ParapetInstrumentOptions } from './options.js';
-import { traceIdReader } from '@parapet/core/integration';
-import { channel, metricsRoute, publishRequest } from './record.js';
+import { urlHasPath, resolveOptions, type ParapetInstrumentOptions } from './options.js';
+import { callSkip, isMetricsMethod, metricsMethodNotAllowed, traceIdReader, type ResponseOutcome } from '@parapet/core/integration';
+import { bodyOutcome, channel, metricsRoute, publishRequest, serverError } from './record.js';
 import { matchedRoute } from './route.js';
 import { timeResponse } from './timed-body.js';
 
@@ -57,7 +57,10 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
     return fail(`instrument(app, options) expects a Hono app (new Hono()), got ${target === null ? 'null' : typeof target}.`);
   }
   if (INSTRUMENTED.has(target)) return fail('this app is already instrumented; call instrument(app) once.');
-  const { metricsPath, skip, traceId } = resolveOptions<NonNullable<ParapetInstrumentOptions['skip']>, (request: Request) => string | undefined>(options, INSTRUMENT);
+  const { metricsPath, skip, traceId, metricsHandler } = resolveOptions<NonNullable<ParapetInstrumentOptions['skip']>, (request: Request) => string | undefined>(
+    options,
+    'instrument(app, options)',
+  );
   const readTraceId = traceIdReader(traceId);
   const isMetricsRoute = metricsRoute(metricsPath);
 
@@ -98,17 +101,19 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
     },
   };
 
-  const record = (request: Request, route: string | undefined, start: number, statusCode: number, aborted: boolean, trace: string | undefined) => {
+  const record = (request: Request, route: string | undefined, start: number, outcome: ResponseOutcome, trace: string | undefined) => {
     try {
       if (isExcluded(request)) return;
-      if (skip !== undefined && skip(request, route)) return;
-      publishRequest(request.method, route, statusCode, start, aborted, errors.get(request), trace);
+      if (callSkip(skip, request, route)) return;
+      publishRequest({ method: request.method, route, start, traceId: trace, ...outcome });
     } catch {
       // Losing one sample is better than breaking the response.
     }
   };
+  const failed = (request: Request): ResponseOutcome => ({ statusCode: 500, aborted: false, error: errors.get(request) });
 
-  const finish = (p: Pending, statusCode: number, aborted: boolean) => record(p.request, p.route, p.start, statusCode, aborted, p.trace);
+  const error = (p: Pending) => serverError(errors.get(p.request));
+  const finish = (p: Pending, outcome: ResponseOutcome) => record(p.request, p.route, p.start, outcome, p.trace);
 
   /** The route of the request leaving app.fetch, restoring the outer request's match (nested fetch). */
   const takeRoute = (outer: typeof match): string | undefined => {
@@ -120,15 +125,24 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
   const watchNode = (env: unknown, request: Request, route: string | undefined, start: number, trace: string | undefined): boolean => {
     const outgoing = nodeOutgoing(env);
     if (outgoing === undefined) return false;
-    const pending: Pending = { finish, request, route, start, trace };
+    const pending: Pending = { error, finish, request, route, start, trace };
     watchClose(outgoing, pending);
     return true;
   };
   /** Without a Node response to watch, the end of the body is the end of the response. */
   const timed = (res: Response, request: Request, route: string | undefined, start: number, trace: string | undefined) =>
-    timeResponse(res, (status, aborted) => record(request, route, start, status, aborted, trace));
+    timeResponse(res, (status, end, bodyError) => {
+      const outcome = bodyOutcome(status, end, bodyError);
+      record(request, route, start, { ...outcome, error: typeof end === 'object' ? outcome.error : (outcome.error ?? errors.get(request)) }, trace);
+    }, request.method === 'HEAD');
   const fetch = target.fetch;
   target.fetch = (request, env, executionCtx) => {
+    if (metricsPath !== false && urlHasPath(request.url, metricsPath)) {
+      // The metrics path is never counted, whatever the method.
+      if (!isMetricsMethod(request.method)) return metricsMethodNotAllowed();
+      if (metricsHandler !== undefined) return metricsHandler(request);
+      if (channel.hasSubscribers) excludeRequest(request);
+    }
     if (!channel.hasSubscribers) return fetch(request, env, executionCtx);
     const start = performance.now();
     const trace = readTraceId(request);
@@ -142,7 +156,7 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
       const route = takeRoute(outer);
       if (!isMetricsRoute(route)) {
         errors.set(request, error);
-        if (!watchNode(env, request, route, start, trace)) record(request, route, start, 500, false, trace);
+        if (!watchNode(env, request, route, start, trace)) record(request, route, start, failed(request), trace);
       }
       throw error;
     }
@@ -153,7 +167,7 @@ export function instrument<App extends AnyHono>(app: App, options?: ParapetInstr
       (r) => timed(r, request, route, start, trace),
       (error: unknown) => {
         if (!errors.has(request)) errors.set(request, error);
-        record(request, route, start, 500, false, trace);
+        record(request, route, start, failed(request), trace);
         throw error;
       },
     );

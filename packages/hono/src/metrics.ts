@@ -15,6 +15,11 @@ export function excludeFromMetrics(c: Context): void {
   }
 }
 
+/** Leave a request out of the metrics (`instrument()`, before there is a context). */
+export function excludeRequest(request: Request): void {
+  notCounted.add(request);
+}
+
 /** Whether a context (middleware) or a request (`instrument()`) was excluded. */
 export const isExcluded = (x: Context | Request): boolean => notCounted.has(x);
 

@@ -1,58 +1,33 @@
-import { resolveHttpAdapterOptions, type HttpAdapterCaller, type ResolvedHttpAdapterOptions } from '@parapet/core/integration';
+import { resolveHttpAdapterOptions, type HttpAdapterOptions, type ResolvedHttpAdapterOptions } from '@parapet/core/integration';
 import type { Context } from 'hono';
 
-/** Options of the `parapet()` middleware. */
-export interface ParapetHonoOptions {
-  /**
-   * Route template of the metrics endpoint; requests to it are never counted. Default
-   * `'/metrics'`. `false` counts every route. (Handlers from `metricsHandler()` are never
-   * counted wherever they are mounted.)
-   */
-  metricsPath?: string | false;
-  /** Leave a request out of the metrics (health checks, ...). Called once, after the response. */
-  skip?: (c: Context) => boolean;
-  /**
-   * Trace id attached as an exemplar. Default: the active OpenTelemetry span's trace id when
-   * `@opentelemetry/api` is installed. `false` turns exemplars off.
-   */
-  traceId?: false | ((c: Context) => string | undefined);
-}
+/** Options of the `parapet()` middleware: core's `HttpAdapterOptions` with Hono's `Context`. */
+export type ParapetHonoOptions = HttpAdapterOptions<Context>;
 
 /**
  * Options of `instrument(app)`. The same as the middleware's, except that the callbacks get the
- * `Request` (there is no Hono `Context` outside the app).
+ * fetch `Request` (there is no Hono `Context` outside the app); `skip` also gets the route template.
  */
-export interface ParapetInstrumentOptions {
-  /** As for `parapet()`: route template that is never counted, default `'/metrics'`; `false` counts everything. */
-  metricsPath?: string | false;
-  /** Leave a request out of the metrics. Called once, after the response, with the request and its route template. */
-  skip?: (request: Request, route: string | undefined) => boolean;
-  /**
-   * Trace id attached as an exemplar, read when the request enters `app.fetch`. Default: the
-   * active OpenTelemetry span's trace id. `false` turns exemplars off.
-   */
-  traceId?: false | ((request: Request) => string | undefined);
-}
+export type ParapetInstrumentOptions = HttpAdapterOptions<Request, [route: string | undefined]>;
 
 export type { ResolvedHttpAdapterOptions as ResolvedOptions } from '@parapet/core/integration';
 
-export const MIDDLEWARE: HttpAdapterCaller = {
-  packageName: '@parapet/hono',
-  signature: 'parapet(options)',
-  example: "parapet() or parapet({ metricsPath: '/metrics' })",
-  skip: '(c) => boolean',
-  traceId: '(c) => string | undefined',
-};
+/** Validate options once, at setup (shared rules in core; unknown keys are errors). */
+export function resolveOptions<Skip, TraceId>(options: unknown, where: string): ResolvedHttpAdapterOptions<Skip, TraceId> {
+  return resolveHttpAdapterOptions<Skip, TraceId>(options, `@parapet/hono ${where}`);
+}
 
-export const INSTRUMENT: HttpAdapterCaller = {
-  packageName: '@parapet/hono',
-  signature: 'instrument(app, options)',
-  example: "instrument(app) or instrument(app, { metricsPath: '/metrics' })",
-  skip: '(request, route) => boolean',
-  traceId: '(request) => string | undefined',
-};
-
-/** Validate options once, at setup (shared rules in core). */
-export function resolveOptions<Skip, TraceId>(options: unknown, caller: HttpAdapterCaller = MIDDLEWARE): ResolvedHttpAdapterOptions<Skip, TraceId> {
-  return resolveHttpAdapterOptions<Skip, TraceId>(options, caller);
+/**
+ * Whether the path of an absolute request URL is exactly `path` (`http://h/metrics?x` is
+ * `/metrics`), without parsing or allocating: this runs on every request.
+ */
+export function urlHasPath(url: string, path: string): boolean {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return path === '/';
+  if (!url.startsWith(path, start)) return false;
+  const end = start + path.length;
+  if (end === url.length) return true;
+  const next = url.charCodeAt(end);
+  return next === 63 /* ? */ || next === 35 /* # */;
 }

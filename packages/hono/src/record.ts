@@ -1,5 +1,6 @@
 import { publishHttpServerRequest } from '@parapet/core';
 import { channelOf } from '@parapet/core/integration';
+import type { BodyEnd } from './timed-body.js';
 
 /** Read `channel.hasSubscribers` before doing any per-request work. */
 export const channel = channelOf('http.server.request');
@@ -19,20 +20,39 @@ export function metricsRoute(metricsPath: string | false): (route: string | unde
   return (route) => route === metricsPath || route === mounted;
 }
 
+/** One finished request, as the adapters record it. */
+export interface RequestRecord {
+  method: string;
+  route: string | undefined;
+  statusCode: number;
+  /** `performance.now()` when the request arrived. */
+  start: number;
+  aborted: boolean;
+  error: unknown;
+  traceId: string | undefined;
+}
+
 /** Publish one finished request; never throws (losing one sample is better than breaking the response). */
-export function publishRequest(method: string, route: string | undefined, statusCode: number, start: number, aborted: boolean, error: unknown, traceId: string | undefined): void {
+export function publishRequest(r: RequestRecord): void {
   try {
     publishHttpServerRequest({
-      method,
-      route,
-      statusCode,
-      durationSeconds: (performance.now() - start) / 1000,
-      aborted,
-      error: serverError(error),
-      traceId,
+      method: r.method,
+      route: r.route,
+      statusCode: r.statusCode,
+      durationSeconds: (performance.now() - r.start) / 1000,
+      aborted: r.aborted,
+      error: serverError(r.error),
+      traceId: r.traceId,
       framework: 'hono',
     });
   } catch {
     // Losing one sample is better than breaking the response.
   }
+}
+
+/** Status and error of a body that ended: a body that failed midway is a server failure (500). */
+export function bodyOutcome(status: number, end: BodyEnd, error: unknown): { statusCode: number; aborted: boolean; error: unknown } {
+  if (typeof end === 'object') return { statusCode: end.aborted ? status : end.statusCode, aborted: end.aborted, error: end.error };
+  if (end === 'failed') return { statusCode: status >= 500 ? status : 500, aborted: false, error: error ?? new Error('response body failed') };
+  return { statusCode: status, aborted: end === 'aborted', error: undefined };
 }

@@ -1,8 +1,12 @@
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { rawExchange } from '@parapet/http-conformance';
 import { EventEmitter } from 'node:events';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it } from 'vitest';
-import { instrument, metricsHandler } from '../src/index.js';
+import { instrument, metricsHandler, parapet } from '../src/index.js';
 import { collectEvents } from './helpers.js';
 
 let stop: (() => void) | undefined;
@@ -223,8 +227,9 @@ describe('instrument(app): options and exclusions', () => {
         throw new Error('tracing blew up');
       },
     });
-    const events = await run(app, ['/metrics', '/internal/prom', '/healthz', '/explode', '/work']);
-    expect(events.map((e) => e.route)).toEqual(['/work']);
+    const events = await run(app, ['/metrics', '/internal/prom', '/healthz', '/explode', '/work', ['/metrics', { method: 'POST' }]]);
+    // A throwing skip() records the request (the fault is counted, not the traffic lost).
+    expect(events.map((e) => e.route)).toEqual(['/explode', '/work']);
     expect(events[0]!.traceId).toBeUndefined();
     expect(seen).toEqual([
       ['/healthz', '/healthz'],
@@ -252,14 +257,51 @@ describe('instrument(app): options and exclusions', () => {
   });
 
   it('rejects bad input at setup with a message that says what to pass', () => {
-    expect(() => instrument(new Hono(), { metricPath: '/m' } as never)).toThrow(/unknown option "metricPath". Known options: metricsPath, skip, traceId/);
-    expect(() => instrument(new Hono(), { metricsPath: 'metrics' })).toThrow(/metricsPath must be a route path starting with "\/"/);
-    expect(() => instrument(new Hono(), { skip: 1 } as never)).toThrow(/skip must be a function \(request, route\) => boolean/);
-    expect(() => instrument(new Hono(), { traceId: 'x' } as never)).toThrow(/traceId must be a function \(request\) => string \| undefined, or false/);
-    expect(() => instrument(new Hono(), null as never)).toThrow(/instrument\(app, options\) expects an options object, got null/);
+    expect(() => instrument(new Hono(), { metricPath: '/m' } as never)).toThrow('@parapet/hono instrument(app, options): unknown option "metricPath" (did you mean "metricsPath"?)');
+    expect(() => instrument(new Hono(), { metricsPath: 'metrics' })).toThrow(/option "metricsPath": must be a route path starting with "\/"/);
+    expect(() => instrument(new Hono(), { skip: 1 } as never)).toThrow(/option "skip" must be a function, got number 1/);
+    expect(() => instrument(new Hono(), { traceId: 'x' } as never)).toThrow(/option "traceId": must be a function .*, or false to turn exemplars off/);
+    expect(() => instrument(new Hono(), null as never)).toThrow(/@parapet\/hono instrument\(app, options\): the options must be an object, got null/);
     expect(() => instrument({} as never)).toThrow(/expects a Hono app \(new Hono\(\)\), got object/);
     expect(() => instrument(undefined as never)).toThrow(/expects a Hono app \(new Hono\(\)\), got undefined/);
     const app = instrument(new Hono());
     expect(() => instrument(app)).toThrow(/already instrumented/);
   });
+});
+
+describe('a client that leaves before the request reaches the app (Node)', () => {
+  for (const mode of ['middleware', 'instrument'] as const) {
+    it(`${mode}: is still recorded once, as aborted, with its route`, async () => {
+      const events = listen();
+      const app = new Hono();
+      if (mode === 'middleware') app.use(parapet());
+      app.get('/late/:id', async (c) => {
+        await sleep(50);
+        return c.text('late');
+      });
+      if (mode === 'instrument') instrument(app);
+      // The server hands the request to Hono only after its Node response has closed.
+      const server = await new Promise<ServerType>((resolve) => {
+        const s = serve(
+          {
+            fetch: (request, env) =>
+              new Promise<Response>((resolveResponse) => (env.outgoing as ServerResponse).once('close', () => resolveResponse(app.fetch(request, env)))),
+            port: 0,
+            hostname: '127.0.0.1',
+          },
+          () => resolve(s),
+        );
+      });
+      try {
+        await rawExchange(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'GET /late/1 HTTP/1.1\r\nHost: x\r\n\r\n', 100);
+        const deadline = Date.now() + 15_000;
+        while (events.length === 0 && Date.now() < deadline) await sleep(20);
+        await sleep(100);
+        expect(events.map((e) => [e.route, e.aborted])).toEqual([['/late/:id', true]]);
+      } finally {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    });
+  }
 });

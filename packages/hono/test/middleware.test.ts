@@ -10,10 +10,10 @@ afterEach(() => stop?.());
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Requests through app.request(): no Node response object, so the body-wrapping path runs. */
-async function run(app: Hono, paths: readonly string[]) {
+async function run(app: Hono, paths: readonly (string | [string, RequestInit])[]) {
   const c = collectEvents();
   stop = c.stop;
-  for (const path of paths) await (await app.request(path)).arrayBuffer();
+  for (const p of paths) await (await (typeof p === 'string' ? app.request(p) : app.request(p[0], p[1]))).arrayBuffer();
   return c.events;
 }
 
@@ -99,14 +99,16 @@ describe('timing without a Node response object', () => {
 
 describe('parapet() options', () => {
   it('rejects bad options with a message that says what to pass', () => {
-    expect(() => parapet({ metricPath: '/m' } as never)).toThrow(/unknown option "metricPath". Known options: metricsPath, skip, traceId/);
-    expect(() => parapet({ metricsPath: 'metrics' })).toThrow(/metricsPath must be a route path starting with "\/"/);
-    expect(() => parapet({ skip: 1 } as never)).toThrow(/skip must be a function/);
-    expect(() => parapet({ traceId: 'x' } as never)).toThrow(/traceId must be a function .* or false/);
-    expect(() => parapet(null as never)).toThrow(/expects an options object, got null/);
+    expect(() => parapet({ metricPath: '/m' } as never)).toThrow('@parapet/hono parapet(): unknown option "metricPath" (did you mean "metricsPath"?)');
+    expect(() => parapet({ metricsPath: 'metrics' })).toThrow(/option "metricsPath": must be a route path starting with "\/"/);
+    expect(() => parapet({ skip: 1 } as never)).toThrow(/option "skip" must be a function/);
+    expect(() => parapet({ traceId: 'x' } as never)).toThrow(/option "traceId": must be a function .* or false/);
+    expect(() => parapet(null as never)).toThrow(/the options must be an object, got null/);
+    expect(() => parapet({ metrics: { path: '/m', tokns: 'x' } } as never)).toThrow(/unknown option "metrics.tokns" \(did you mean "metrics.tokens"\?\)/);
+    expect(() => parapet({ buckets: [0.1, 0.1] })).toThrow(/strictly ascending/);
   });
 
-  it('honours skip and metricsPath, and survives a throwing skip() and traceId()', async () => {
+  it('honours skip and metricsPath, and records the request when skip() or traceId() throws', async () => {
     const app = new Hono();
     app.use(
       parapet({
@@ -121,7 +123,7 @@ describe('parapet() options', () => {
       }),
     );
     for (const p of ['/internal/metrics', '/healthz', '/explode', '/work']) app.get(p, (c) => c.text('ok'));
-    const events = await run(app, ['/internal/metrics', '/healthz', '/explode', '/work']);
-    expect(events.map((e) => e.route)).toEqual(['/work']);
+    const events = await run(app, ['/internal/metrics', '/healthz', '/explode', '/work', ['/internal/metrics', { method: 'DELETE' }]]);
+    expect(events.map((e) => e.route)).toEqual(['/explode', '/work']);
   });
 });

@@ -16,6 +16,10 @@ import type { MetricsHandlerOptions } from '@parapet/core';
  * | GET /recover | throws `Error('recoverable')`; the app's error handler answers 200 `recovered` |
  * | GET /stream | 200, STREAM_CHUNKS chunks written STREAM_GAP_MS apart (first one at once) |
  * | GET /slow | answers 200 after SLOW_MS (clients abort it) |
+ * | GET /fail/write | writes a first chunk, then fails through the framework's error path (Express: `next(err)` after `res.write()`; Hono: the body stream errors after its first chunk) |
+ * | GET /fail/async | an async handler that fails after the first chunk (Express 5: an async throw; Express 4: `.catch(next)`; Hono: the body's async pull throws) |
+ * | GET /fail/stream | the body is piped from a source that errors midway (Express: `pipeline()`; Hono: a `ReadableStream` that errors) |
+ * | POST /echo | parses a JSON body (Express: app-level `express.json()`; Hono: `c.req.json()`, a parse failure answers 400) and answers 200 with it |
  * | GET /metrics | the adapter's metrics handler with the options the suite passes |
  */
 export const STREAM_CHUNKS = 3;
@@ -38,4 +42,10 @@ export interface ConformanceTarget {
 }
 
 /** Route templates of the standard app: the only route labels any traffic may produce. */
-export const TEMPLATES = ['/health', '/users/:id', '/users', '/orgs/:org/users/:id', '/boom', '/recover', '/stream', '/slow', '_unmatched'] as const;
+export const TEMPLATES = [
+  '/health', '/users/:id', '/users', '/orgs/:org/users/:id', '/boom', '/recover', '/stream', '/slow',
+  '/fail/write', '/fail/async', '/fail/stream', '/echo', '_unmatched',
+] as const;
+
+/** Routes whose response fails after its headers were sent (see the table above). */
+export const FAILING_ROUTES = ['/fail/write', '/fail/async', '/fail/stream'] as const;

@@ -47,7 +47,7 @@ export function describeOtelSink(target: ConformanceTarget): void {
         });
       } finally {
         await app.close();
-        await handle.detach();
+        await handle.close();
         await provider.shutdown();
       }
     });

@@ -1,3 +1,6 @@
+import { reportToAttached } from '../metrics/runtime.js';
+import { HTTP_TRACE_ID_COMPONENT } from '../internal/components.js';
+
 /**
  * Trace ids for exemplars, from `@opentelemetry/api` when the host has it. It is an optional
  * peer: loaded once with a guarded dynamic import (never a top-level import), so a host without
@@ -39,7 +42,10 @@ export function otelTraceId(): string | undefined {
 /**
  * The exemplar trace-id reader for an HTTP adapter's `traceId` option: the user's function,
  * none for `false`, or by default the active OpenTelemetry span (starting the guarded import).
- * The returned reader never throws.
+ * The returned reader never throws: a user reader that throws, or returns something other than a
+ * string or undefined, is counted in `parapet_internal_errors_total{component="core.http_trace_id"}`
+ * and logged by every attached Parapet, and the request gets no exemplar. (Ids longer than the
+ * OpenMetrics exemplar limit are dropped and counted when recorded: `component="core.exemplar_dropped"`.)
  */
 export function traceIdReader<A>(option: false | ((arg: A) => string | undefined) | undefined): (arg: A) => string | undefined {
   if (option === false) return () => undefined;
@@ -49,9 +55,12 @@ export function traceIdReader<A>(option: false | ((arg: A) => string | undefined
   }
   return (arg) => {
     try {
-      return option(arg);
-    } catch {
-      return undefined;
+      const id: unknown = option(arg);
+      if (id === undefined || typeof id === 'string') return id === '' ? undefined : id;
+      reportToAttached(HTTP_TRACE_ID_COMPONENT, new TypeError(`the traceId option returned ${id === null ? 'null' : typeof id}; return a trace id string or undefined`));
+    } catch (error) {
+      reportToAttached(HTTP_TRACE_ID_COMPONENT, error);
     }
+    return undefined;
   };
 }

@@ -22,3 +22,12 @@ export const SUBSCRIBER_COMPONENT = 'core.subscriber';
 
 /** An integration's teardown failed during `close()` of the attach handle. */
 export const INTEGRATION_CLOSE_COMPONENT = 'core.integration_close';
+
+/** A framework adapter's `skip` option threw: the request is recorded anyway. */
+export const HTTP_SKIP_COMPONENT = 'core.http_skip';
+
+/** A framework adapter's `traceId` option threw or returned a non-string: no exemplar. */
+export const HTTP_TRACE_ID_COMPONENT = 'core.http_trace_id';
+
+/** A trace id past OpenMetrics' 128-character exemplar label-set limit: the exemplar is dropped, the observation kept. */
+export const EXEMPLAR_DROPPED_COMPONENT = 'core.exemplar_dropped';

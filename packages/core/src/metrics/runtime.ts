@@ -11,6 +11,17 @@ export interface MetricsRuntimeOptions {
   logger?: Logger;
 }
 
+/** Runtimes of the live attachments, for faults found outside a subscriber (adapter callbacks). */
+const live = new Set<MetricsRuntime>();
+
+/**
+ * Count and log a fault caught outside Parapet's subscribers — a framework adapter's user
+ * callback (`skip`, `traceId`) that threw — in every attached runtime. Never throws.
+ */
+export function reportToAttached(component: string, error: unknown): void {
+  for (const rt of live) rt.reportError(component, error);
+}
+
 /**
  * The bounded metrics of one attachment: one BoundedMetric per definition, created lazily,
  * plus Parapet's self-metrics. `reportError` is how every Parapet component reports a failure
@@ -30,6 +41,7 @@ export class MetricsRuntime {
     this.log = new RateLimitedLogger(options.logger ?? consoleLogger);
     this.errors = this.counter(internalErrors);
     this.overflow = this.counter(seriesOverflow);
+    live.add(this);
   }
 
   counter(def: MetricDefinition): BoundedMetric<CounterChild> {
@@ -56,6 +68,7 @@ export class MetricsRuntime {
   }
 
   close(): void {
+    live.delete(this);
     this.sink.close?.();
     this.metrics.clear();
   }

@@ -1,4 +1,5 @@
-import { httpServerRequestDuration, httpServerRequests } from '../catalog/catalog.js';
+import { httpServerRequests } from '../catalog/catalog.js';
+import { httpDurationDefinition } from '../http/duration-buckets.js';
 import { normalizeMethod, routeLabel, statusClass, statusCodeLabel } from '../catalog/normalize.js';
 import { OTHER_VALUE } from '../catalog/sentinels.js';
 import { HTTP_METHODS } from '../catalog/values.js';
@@ -32,7 +33,8 @@ function statusSlot(event: HttpServerRequestEvent): number {
  */
 export function httpRecorder(rt: MetricsRuntime) {
   const requests = rt.counter(httpServerRequests);
-  const duration = rt.histogram(httpServerRequestDuration);
+  // Created at the first request, so an adapter's `buckets` option set up after attach() applies.
+  let duration: ReturnType<MetricsRuntime['histogram']> | undefined;
   const byRoute = new Map<string, Map<number, Children>>();
   const routeLimit = requests.maxSeries;
   const r = requests.resolver;
@@ -42,6 +44,7 @@ export function httpRecorder(rt: MetricsRuntime) {
     const cls = slot === ABORTED_SLOT ? 'aborted' : statusClass(slot);
     const code = slot === ABORTED_SLOT ? ABORTED_STATUS_CODE : statusCodeLabel(slot);
     const values = [r.bound(0, route), r.bound(1, HTTP_METHODS[method] ?? OTHER_VALUE), r.bound(2, cls), r.bound(3, code)];
+    duration ??= rt.histogram(httpDurationDefinition());
     return { requests: requests.childFor(values), duration: duration.childFor(values) };
   }
 

@@ -78,11 +78,17 @@ class HistogramCell implements HistogramChild {
     this.counts[i]!++;
     this.sum += value;
     this.count++;
-    if (traceId !== undefined) {
+    // The recorders drop (and count) ids past the OpenMetrics limit; this guard keeps the sink safe on its own.
+    if (traceId !== undefined && exposable(traceId)) {
       (this.exemplars ??= [])[i] = { labelSet: { trace_id: traceId }, value, timestamp: Date.now() / 1000 };
     }
   }
 }
+
+/** OpenMetrics: an exemplar's label set (`trace_id` + value) is at most 128 UTF-8 code points. */
+const EXEMPLAR_VALUE_MAX = 128 - 'trace_id'.length;
+const exposable = (traceId: unknown): traceId is string =>
+  typeof traceId === 'string' && traceId !== '' && (traceId.length <= EXEMPLAR_VALUE_MAX || [...traceId].length <= EXEMPLAR_VALUE_MAX);
 
 class PromSinkMetric<C extends { labels: Labels }> implements SinkMetric<C> {
   readonly cells = new Set<C>();
