@@ -36,7 +36,10 @@ interface Parapet { readonly args: string[]; readonly command: DocCommand }
 
 /** Problems with one simple command; collects the parapet invocations it contains. */
 function check(words: string[], command: DocCommand, parapets: Parapet[]): string[] {
-  const [tool, ...rest] = words;
+  // A leading `NAME=value` is a shell variable assignment (the command, if any, follows it).
+  const assignments = words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+  if (assignments === -1) return [];
+  const [tool, ...rest] = words.slice(assignments);
   const where = `${command.source}:${command.line} \`${command.text}\``;
   switch (tool) {
     case 'pnpm':
@@ -80,6 +83,8 @@ function check(words: string[], command: DocCommand, parapets: Parapet[]): strin
       if (sub === 'install' || sub === 'i' || sub === 'add') {
         return more
           .filter((w) => !w.startsWith('-'))
+          // A packed tarball (`npm run pack` writes packs/*.tgz) is installed by path.
+          .filter((w) => !w.endsWith('.tgz'))
           .map((spec) => spec.replace(/(?<=.)@[^/]*$/, ''))
           .filter((name) => !(name.startsWith('@parapet/') ? publishable.has(name) : knownDependencies.has(name)))
           .map((name) => `${where}: npm install ${name}: ${name.startsWith('@parapet/') ? 'no such publishable Parapet package' : 'not a package Parapet is built or tested with'}.`);
@@ -117,7 +122,7 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number |
 
 const defaultConfig = `import { defineConfig } from '@parapet/core';
 import { webSaas } from '@parapet/starter-pack-web-saas';
-export default defineConfig({ providers: [webSaas()], alertmanager: { webhookUrl: 'https://app.example.com/parapet/alertmanager' } });
+export default defineConfig({ providers: [webSaas()], alertmanager: { webhookUrl: 'https://app.example.com/parapet/alertmanager', bearerTokenFile: '/etc/alertmanager/secrets/parapet-webhook-token' } });
 `;
 
 /**
