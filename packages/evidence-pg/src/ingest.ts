@@ -125,8 +125,8 @@ async function latestIncident(trx: Trx, key: string): Promise<IncidentState | un
     .selectFrom('parapet_incident')
     .select([sql<string>`id::text`.as('id'), 'state', isoUtc('opened_at').as('opened_at'), isoUtc('resolved_at').as('resolved_at')])
     .where('correlation_key', '=', key)
-    .orderBy('opened_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('parapet_incident.opened_at', 'desc')
+    .orderBy('parapet_incident.id', 'desc')
     .limit(1)
     .forUpdate()
     .executeTakeFirst();
@@ -219,7 +219,8 @@ export async function correlateSystemEvents(trx: Trx, args: { incidentId: string
         ...(args.slo ? [eb('slo', '=', args.slo)] : []),
       ]),
     )
-    .orderBy('at')
+    .orderBy('parapet_system_event.at')
+    .orderBy('parapet_system_event.id')
     .limit(20)
     .execute();
   for (const e of events) {

@@ -80,8 +80,8 @@ export async function alertsOf(db: Db, ids: readonly string[]): Promise<Map<stri
     .selectFrom('parapet_incident_alert')
     .select([sql<string>`incident_id::text`.as('incident_id'), 'fingerprint', 'status', 'labels', isoUtc('starts_at').as('starts_at'), isoUtc('ends_at').as('ends_at')])
     .where(sql<boolean>`incident_id = ANY(${sql.val(ids)}::bigint[])`)
-    .orderBy('starts_at')
-    .orderBy('fingerprint')
+    .orderBy('parapet_incident_alert.starts_at')
+    .orderBy('parapet_incident_alert.fingerprint')
     .execute();
   for (const r of rows) {
     const list = byIncident.get(r.incident_id) ?? [];
@@ -106,8 +106,8 @@ export async function timelineOf(db: Db, id: string): Promise<TimelineEntry[]> {
     .selectFrom('parapet_timeline')
     .select([sql<string>`id::text`.as('id'), sql<string>`incident_id::text`.as('incident_id'), 'type', isoUtc('at').as('at'), 'actor', 'summary', 'data'])
     .where(sql<boolean>`incident_id = ${id}::bigint`)
-    .orderBy('at')
-    .orderBy('id')
+    .orderBy('parapet_timeline.at')
+    .orderBy('parapet_timeline.id')
     .execute();
   return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, type: r.type as TimelineType, at: r.at, actor: r.actor, summary: r.summary, data: json(r.data) }));
 }
@@ -130,8 +130,8 @@ export async function auditsOf(db: Db, id: string): Promise<Audit[]> {
       isoUtc('at').as('at'),
     ])
     .where(sql<boolean>`incident_id = ${id}::bigint`)
-    .orderBy('at')
-    .orderBy('id')
+    .orderBy('parapet_audit.at')
+    .orderBy('parapet_audit.id')
     .execute();
   return rows.map((r) => ({
     id: r.id,
@@ -152,7 +152,7 @@ export async function actionItemsOf(db: Db, id: string): Promise<ActionItem[]> {
     .selectFrom('parapet_action_item')
     .select([sql<string>`id::text`.as('id'), sql<string>`incident_id::text`.as('incident_id'), 'title', 'target', 'status', 'created_by', isoUtc('created_at').as('created_at')])
     .where(sql<boolean>`incident_id = ${id}::bigint`)
-    .orderBy('id')
+    .orderBy('parapet_action_item.id')
     .execute();
   return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, title: r.title, target: r.target, status: r.status, createdBy: r.created_by, createdAt: r.created_at }));
 }
