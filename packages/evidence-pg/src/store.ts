@@ -410,7 +410,8 @@ async function act(ctx: {
       result = { status: 409, body: error.toJSON() };
     } else {
       const change = changeFor(args, before, at, until, ctx.escalateAfterMs);
-      if (Object.keys(change.set).length > 0) {
+      {
+        // Every action bumps the change token, notes included (the incident has new activity).
         try {
           await trx
             .updateTable('parapet_incident')
