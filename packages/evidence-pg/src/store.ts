@@ -81,7 +81,18 @@ const isKysely = (value: unknown): value is Kysely<any> => typeof (value as { se
 
 /** Wraps a host pool so closing the store never ends the host's pool. */
 function kyselyOverPool(pool: PgPoolLike): Kysely<any> {
-  return new Kysely({ dialect: new PostgresDialect({ pool: { connect: () => pool.connect() as never, end: async () => {}, options: (pool as { options?: object }).options ?? {} } }) });
+  const listening = new WeakSet<object>();
+  const connect = async () => {
+    const client = (await pool.connect()) as { on?: (event: 'error', fn: () => void) => void };
+    // A checked-out pg client emits 'error' when the server goes away between queries; without a
+    // listener that would crash the host. The failing query rejects on its own (→ 503).
+    if (typeof client.on === 'function' && !listening.has(client)) {
+      client.on('error', () => {});
+      listening.add(client);
+    }
+    return client as never;
+  };
+  return new Kysely({ dialect: new PostgresDialect({ pool: { connect, end: async () => {}, options: (pool as { options?: object }).options ?? {} } }) });
 }
 
 async function embeddedPGlite(dataDir: string | undefined): Promise<PGliteLike> {
