@@ -8,7 +8,7 @@ export { migrateEvidence, evidenceMigrationProvider, evidenceMigrations, MIGRATI
 export { parseAlertmanagerPayload, alertmanagerPayloadSchema, type AlertmanagerPayload } from './alertmanager.js';
 export { isTransientDatabaseError } from './transient.js';
 export { retrospectiveMarkdown } from './retrospective.js';
-export { openApiDocument } from './openapi.js';
+export { openApiDocument, type OpenApiDocument } from './openapi.js';
 export { OPERATOR_ACTIONS } from './contract.js';
 export { TIMELINE_TYPES } from './types.js';
 export type * from './contract.js';

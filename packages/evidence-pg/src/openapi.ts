@@ -5,10 +5,10 @@
  * demo and acceptance checks all use exactly this.
  */
 
-const ts = { type: 'string', format: 'date-time', description: 'UTC, microsecond precision' } as const;
-const tsOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
-const strOrNull = { type: ['string', 'null'] } as const;
-const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+const ts = { type: 'string', format: 'date-time', description: 'UTC, microsecond precision' };
+const tsOrNull = { type: ['string', 'null'], format: 'date-time' };
+const strOrNull = { type: ['string', 'null'] };
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 
 const errorResponse = (description: string) => ({
   description,
@@ -34,14 +34,14 @@ const actionErrors = {
   '422': errorResponse('IDEMPOTENCY_KEY_REUSED: the same Idempotency-Key was used with a different body.'),
 };
 
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } } as const;
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } };
 const idempotencyHeader = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
   description: 'Scoped to the actor and the route, kept 24 h by default. A retry returns the first result with no second effect; the same key with a different body is a 422.',
   schema: { type: 'string', minLength: 1, maxLength: 255 },
-} as const;
+};
 
 function action(summary: string, body: Record<string, unknown>, required: string[] = ['rationale']) {
   return {
@@ -60,7 +60,15 @@ function action(summary: string, body: Record<string, unknown>, required: string
   };
 }
 
-export const openApiDocument = {
+/** The shape of `openApiDocument` (kept loose so the declaration stays small). */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  paths: Record<string, Record<string, unknown>>;
+  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
+}
+
+export const openApiDocument: OpenApiDocument = {
   openapi: '3.1.0',
   info: {
     title: 'Parapet operator API',
@@ -339,4 +347,4 @@ export const openApiDocument = {
       },
     },
   },
-} as const;
+};

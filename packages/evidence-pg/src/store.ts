@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
 import * as z from 'zod';
-import { closeable, parseOptions, ParapetError, isParapetError } from '@parapet/core/integration';
+import { closeable, parseOptions, ParapetError } from '@parapet/core/integration';
 import { isoMicros, parseAlertmanagerPayload } from './alertmanager.js';
 import type { ArchiveArgs, ArchiveReport, EvidenceExtension, EvidenceStore, OperatorActionArgs, OperatorActionResult } from './contract.js';
 import { OPERATOR_ACTIONS } from './contract.js';
@@ -515,4 +515,3 @@ function changeFor(
   }
 }
 
-export { isParapetError };
