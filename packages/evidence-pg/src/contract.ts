@@ -86,6 +86,16 @@ export interface EvidenceStore extends Closeable {
   /** Records a feature-flag change, correlated like deploys. */
   recordFlagChange(args: { flag: string; from?: unknown; to?: unknown; service?: string; slo?: string; at?: string; actor?: string }): Promise<SystemEvent>;
 
+  /**
+   * Claims work that must run once across processes (an escalation step, an automation run).
+   * Exactly one concurrent caller gets `true`. A claim whose lease expired without `completeClaim`
+   * can be taken over (the owner crashed); a completed claim is never handed out again.
+   */
+  claim(args: { key: string; owner: string; leaseMs: number }): Promise<boolean>;
+
+  /** Marks a claim done (only its current owner can). Returns false if the lease was lost. */
+  completeClaim(args: { key: string; owner: string }): Promise<boolean>;
+
   /** Loop health: last delivery, last watchdog heartbeat, incidents by state. */
   health(): Promise<LoopHealth>;
 

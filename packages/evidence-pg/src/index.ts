@@ -14,3 +14,5 @@ export { TIMELINE_TYPES } from './types.js';
 export type * from './contract.js';
 export type * from './types.js';
 export type { EvidenceDatabase } from './schema.js';
+export { createEvidenceMetrics, type EvidenceMetrics } from './metrics.js';
+export { watchdogAlertRule, watchdogRoute } from './watchdog.js';

@@ -245,6 +245,34 @@ export async function createEvidenceStore(options: EvidenceStoreOptions = {}): P
       });
     },
 
+    async claim({ key, owner, leaseMs }) {
+      if (!key || !owner || !(leaseMs > 0)) throw new ParapetError('INVALID_REQUEST', 'claim(): key, owner and a positive leaseMs are required.');
+      const at = now();
+      const leaseUntil = isoMicros(new Date(Date.parse(at) + leaseMs));
+      const row = await transaction((trx) =>
+        trx
+          .insertInto('parapet_claim')
+          .values({ key, owner, state: 'claimed', lease_until: leaseUntil, claimed_at: at })
+          .onConflict((oc) =>
+            oc
+              .column('key')
+              .doUpdateSet({ owner, lease_until: leaseUntil, claimed_at: at })
+              .where('parapet_claim.state', '=', 'claimed')
+              .where(sql<boolean>`parapet_claim.lease_until < ${at}::timestamptz`),
+          )
+          .returning('owner')
+          .executeTakeFirst(),
+      );
+      return row?.owner === owner;
+    },
+
+    async completeClaim({ key, owner }) {
+      const result = await transaction((trx) =>
+        trx.updateTable('parapet_claim').set({ state: 'done' }).where('key', '=', key).where('owner', '=', owner).where('state', '=', 'claimed').executeTakeFirst(),
+      );
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     async health() {
       const loop = await db.selectFrom('parapet_loop').select(['name', isoUtc('at').as('at')]).execute();
       const counts = await db.selectFrom('parapet_incident').select(['state', sql<string>`count(*)::text`.as('n')]).groupBy('state').execute();

@@ -327,6 +327,21 @@ export function describeEvidenceStore(target: Target): void {
     });
   });
 
+  describe(`evidence store on ${target.name}: claims`, () => {
+    it('a claim is held once until its lease expires; a completed claim is never handed out again', async () => {
+      const clock = testClock();
+      const { store } = await open({ now: clock.now });
+      expect(await store.claim({ key: 'escalate:1:step1', owner: 'p1', leaseMs: 30_000 })).toBe(true);
+      expect(await store.claim({ key: 'escalate:1:step1', owner: 'p2', leaseMs: 30_000 })).toBe(false);
+      clock.advance(31_000);
+      expect(await store.claim({ key: 'escalate:1:step1', owner: 'p2', leaseMs: 30_000 })).toBe(true);
+      expect(await store.completeClaim({ key: 'escalate:1:step1', owner: 'p1' })).toBe(false);
+      expect(await store.completeClaim({ key: 'escalate:1:step1', owner: 'p2' })).toBe(true);
+      clock.advance(3_600_000);
+      expect(await store.claim({ key: 'escalate:1:step1', owner: 'p3', leaseMs: 30_000 })).toBe(false);
+    });
+  });
+
   describe(`evidence store on ${target.name}: deploys, health, retrospective, retention`, () => {
     it('correlates relevant deploys and flag changes onto incidents that open shortly after', async () => {
       const { store } = await open();
@@ -421,6 +436,12 @@ export function describeEvidenceStore(target: Target): void {
       const results = await Promise.all(Array.from({ length: 20 }, () => store.act({ incidentId: id, action: 'escalate', actor: responder, rationale: 'page', idempotencyKey: 'same' })));
       expect(results.filter((r) => !r.replayed)).toHaveLength(1);
       expect(new Set(results.map((r) => r.incident.escalation.step))).toEqual(new Set([1]));
+    });
+
+    it('20 concurrent claims of one key: exactly one wins', async () => {
+      const { store } = await open();
+      const won = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claim({ key: 'run-once', owner: `p${i}`, leaseMs: 60_000 })));
+      expect(won.filter(Boolean)).toHaveLength(1);
     });
 
     it('concurrent acknowledgements: exactly one succeeds, the rest are 409s', async () => {
