@@ -12,7 +12,7 @@ import { retrospectiveMarkdown } from './retrospective.js';
 import { actionItemsOf, auditsOf, isoUtc, loadIncident, loadIncidents, selectIncidents, timelineOf } from './rows.js';
 import type { EvidenceDatabase } from './schema.js';
 import { toUnavailable } from './transient.js';
-import type { IncidentDetail, IncidentPage, IncidentState, LoopHealth, SystemEvent } from './types.js';
+import type { Incident, IncidentDetail, IncidentPage, IncidentState, LoopHealth, SystemEvent } from './types.js';
 
 /** A `pg.Pool` (or anything shaped like one). */
 export interface PgPoolLike {
@@ -56,6 +56,14 @@ export interface EvidenceStoreOptions {
   watchdogAlertname?: string;
   /** A heartbeat older than this means the alert path is broken. Default 15 min. */
   heartbeatMaxAgeMs?: number;
+  /**
+   * Called after an incident resolved (by Alertmanager or an operator) and the change committed,
+   * with its retrospective generated from durable facts. Errors are swallowed (reported to
+   * `onError`): a notifier must not fail the delivery that resolved the incident.
+   */
+  onResolved?: (args: { incident: Incident; retrospective: string }) => void | Promise<void>;
+  /** Receives errors of hooks (`onResolved`). Default: ignore. */
+  onError?: (error: unknown) => void;
   /** Clock (tests). */
   now?: () => Date;
 }
@@ -74,6 +82,8 @@ const optionsSchema = z.strictObject({
   idempotencyTtlMs: z.number().int().positive().default(86_400_000),
   watchdogAlertname: z.string().min(1).default('ParapetWatchdog'),
   heartbeatMaxAgeMs: z.number().int().positive().default(900_000),
+  onResolved: z.function().optional(),
+  onError: z.function().optional(),
   now: z.function().optional(),
 });
 
@@ -161,6 +171,22 @@ export async function createEvidenceStore(options: EvidenceStoreOptions = {}): P
     }
   };
 
+  const onResolved = opts.onResolved as EvidenceStoreOptions['onResolved'];
+  const onError = (opts.onError as EvidenceStoreOptions['onError']) ?? (() => {});
+  async function resolvedHook(id: string): Promise<void> {
+    if (!onResolved) return;
+    try {
+      const detail = await store.getIncident({ id });
+      if (detail?.incident.state === 'resolved') await onResolved({ incident: detail.incident, retrospective: retrospectiveMarkdown(detail) });
+    } catch (error) {
+      try {
+        onError(error);
+      } catch {
+        // never let a hook break the caller
+      }
+    }
+  }
+
   const store: EvidenceStore = {
     db,
     transaction,
@@ -177,6 +203,7 @@ export async function createEvidenceStore(options: EvidenceStoreOptions = {}): P
         .onConflict((oc) => oc.column('name').doUpdateSet({ at: sql`greatest(parapet_loop.at, excluded.at)` as never }))
         .execute()
         .catch(() => {});
+      for (const a of result.alerts) if (a.outcome === 'resolved' && a.incidentId) await resolvedHook(a.incidentId);
       return result;
     },
 
@@ -215,7 +242,11 @@ export async function createEvidenceStore(options: EvidenceStoreOptions = {}): P
       return { incident, timeline, audits, actionItems } satisfies IncidentDetail;
     },
 
-    act: (args) => act({ db, transaction, args, now, escalateAfterMs: opts.escalateAfterMs, idempotencyTtlMs: opts.idempotencyTtlMs }),
+    async act(args) {
+      const result = await act({ db, transaction, args, now, escalateAfterMs: opts.escalateAfterMs, idempotencyTtlMs: opts.idempotencyTtlMs });
+      if (args.action === 'resolve' && !result.replayed) await resolvedHook(result.incident.id);
+      return result;
+    },
 
     async recordDeploy(args) {
       if (!args.version) throw new ParapetError('INVALID_REQUEST', 'recordDeploy(): version is required.');
