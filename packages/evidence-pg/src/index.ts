@@ -16,3 +16,4 @@ export type * from './types.js';
 export type { EvidenceDatabase } from './schema.js';
 export { createEvidenceMetrics, type EvidenceMetrics } from './metrics.js';
 export { watchdogAlertRule, watchdogRoute } from './watchdog.js';
+export { recordSystemEvents, evidenceIntegration } from './system-events.js';
