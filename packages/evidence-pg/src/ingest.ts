@@ -40,9 +40,14 @@ interface Normalised {
 const addMs = (iso: string, ms: number): string => `${new Date(Date.parse(iso) + ms).toISOString().slice(0, 23)}000Z`;
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 32);
 
-/** A transaction-scoped advisory lock per correlation key (safe behind PgBouncer). */
-async function lockKey(trx: Trx, key: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`parapet:incident:${key}`}, 0))`.execute(trx);
+/**
+ * Transaction-scoped advisory locks, one per correlation key (safe behind PgBouncer), taken in
+ * one round trip and in a fixed order (by hash) so overlapping deliveries cannot deadlock.
+ */
+async function lockKeys(trx: Trx, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const names = keys.map((k) => `parapet:incident:${k}`);
+  await sql`SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${sql.val(names)}::text[]) AS k ORDER BY h) AS locks`.execute(trx);
 }
 
 function normalise(alert: ParsedAlert): Normalised {
@@ -94,8 +99,8 @@ export async function ingestDelivery(trx: Trx, payload: ParsedPayload, config: I
   }
   const keys = [...byKey.keys()].sort();
   const touched = new Set<string>();
+  await lockKeys(trx, keys);
   for (const key of keys) {
-    await lockKey(trx, key);
     const list = byKey.get(key)!.sort((x, y) => (x.startsAt < y.startsAt ? -1 : x.startsAt > y.startsAt ? 1 : x.fingerprint < y.fingerprint ? -1 : 1));
     for (const a of list) {
       const { incidentId, outcome } = await applyAlert(trx, { key, a, payload, config });
@@ -120,25 +125,35 @@ export async function ingestDelivery(trx: Trx, payload: ParsedPayload, config: I
   return result;
 }
 
-async function latestIncident(trx: Trx, key: string): Promise<IncidentState | undefined> {
-  return trx
+/** The latest incident of a key (row-locked) and the stored state of one of its alerts, in one round trip. */
+async function latestWithAlert(trx: Trx, key: string, fingerprint: string): Promise<{ incident?: IncidentState; stored?: StoredAlert }> {
+  const latest = trx
     .selectFrom('parapet_incident')
-    .select([sql<string>`id::text`.as('id'), 'state', isoUtc('opened_at').as('opened_at'), isoUtc('resolved_at').as('resolved_at')])
+    .select(['id', 'state', 'opened_at', 'resolved_at'])
     .where('correlation_key', '=', key)
     .orderBy('parapet_incident.opened_at', 'desc')
     .orderBy('parapet_incident.id', 'desc')
     .limit(1)
     .forUpdate()
+    .as('i');
+  const row = await trx
+    .selectFrom(latest)
+    .leftJoin('parapet_incident_alert as a', (join) => join.onRef('a.incident_id', '=', 'i.id').on('a.fingerprint', '=', fingerprint))
+    .select([
+      sql<string>`i.id::text`.as('id'),
+      'i.state',
+      isoUtc('i.opened_at').as('opened_at'),
+      isoUtc('i.resolved_at').as('resolved_at'),
+      'a.status',
+      isoUtc('a.starts_at').as('starts_at'),
+      isoUtc('a.ends_at').as('ends_at'),
+    ])
     .executeTakeFirst();
-}
-
-async function storedAlert(trx: Trx, incidentId: string, fingerprint: string): Promise<StoredAlert | undefined> {
-  return trx
-    .selectFrom('parapet_incident_alert')
-    .select(['status', isoUtc('starts_at').as('starts_at'), isoUtc('ends_at').as('ends_at')])
-    .where(sql<boolean>`incident_id = ${incidentId}::bigint`)
-    .where('fingerprint', '=', fingerprint)
-    .executeTakeFirst();
+  if (!row) return {};
+  return {
+    incident: { id: row.id, state: row.state, opened_at: row.opened_at, resolved_at: row.resolved_at },
+    stored: row.status ? { status: row.status, starts_at: row.starts_at, ends_at: row.ends_at } : undefined,
+  };
 }
 
 async function upsertAlert(trx: Trx, incidentId: string, a: Normalised): Promise<void> {
@@ -230,27 +245,29 @@ export async function correlateSystemEvents(trx: Trx, args: { incidentId: string
 
 async function resolveIfAllResolved(trx: Trx, incident: IncidentState, at: string, config: IngestConfig): Promise<boolean> {
   if (incident.state === 'resolved') return false;
-  const firing = await trx
-    .selectFrom('parapet_incident_alert')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where(sql<boolean>`incident_id = ${incident.id}::bigint`)
-    .where('status', '=', 'firing')
-    .executeTakeFirstOrThrow();
-  if (Number(firing.n) > 0) return false;
-  const resolvedAt = at < incident.opened_at ? incident.opened_at : at;
-  await trx
+  // Resolves only when none of its alerts is still firing (one statement, under the row lock).
+  const resolved = await trx
     .updateTable('parapet_incident')
-    .set({ state: 'resolved', resolved_at: resolvedAt, next_escalation_at: null, escalation_stopped: true, updated_at: config.now(), change_seq: sql`nextval('parapet_change_seq')` as never })
+    .set({
+      state: 'resolved',
+      resolved_at: sql<string>`greatest(${at}::timestamptz, opened_at)` as never,
+      next_escalation_at: null,
+      escalation_stopped: true,
+      updated_at: config.now(),
+      change_seq: sql`nextval('parapet_change_seq')` as never,
+    })
     .where(sql<boolean>`id = ${incident.id}::bigint`)
-    .execute();
-  return true;
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('parapet_incident_alert').select(sql`1`.as('one')).where(sql<boolean>`incident_id = ${incident.id}::bigint`).where('status', '=', 'firing'))),
+    )
+    .executeTakeFirst();
+  return Number(resolved.numUpdatedRows) === 1;
 }
 
 async function applyAlert(trx: Trx, args: { key: string; a: Normalised; payload: ParsedPayload; config: IngestConfig }): Promise<{ incidentId: string | null; outcome: AlertOutcome }> {
   const { key, a, config } = args;
-  const incident = await latestIncident(trx, key);
+  const { incident, stored } = await latestWithAlert(trx, key, a.fingerprint);
   if (!incident) return { incidentId: await openIncident(trx, args), outcome: a.status === 'resolved' ? 'resolved' : 'opened' };
-  const stored = await storedAlert(trx, incident.id, a.fingerprint);
   const name = a.alert.labels.alertname!;
 
   if (a.status === 'firing') {
