@@ -313,6 +313,8 @@ async function applyAlert(trx: Trx, args: { key: string; a: Normalised; payload:
   // Resolved notification.
   if (stored && a.startsAt < stored.starts_at) return { incidentId: incident.id, outcome: 'stale' };
   if (stored && a.startsAt === stored.starts_at && stored.status === 'resolved') return { incidentId: incident.id, outcome: 'duplicate' };
+  // The resolution of an alert this incident never saw, from before it opened: an older incident's.
+  if (!stored && a.endsAt! < incident.opened_at) return { incidentId: incident.id, outcome: 'stale' };
   if (!stored && incident.state === 'resolved' && a.startsAt > (incident.resolved_at ?? '')) {
     // A new instance that fired and resolved while we never saw it firing: its own incident.
     return { incidentId: await openIncident(trx, args), outcome: 'resolved' };

@@ -410,7 +410,7 @@ export function describeEvidenceStore(target: Target): void {
     });
   });
 
-  if (target.concurrent) describe(`evidence store on ${target.name}: concurrency`, () => {
+  describe(`evidence store on ${target.name}: concurrency${target.concurrent ? "" : " (one connection: callers queue, still exactly once)"}`, () => {
     it('50 concurrent deliveries of one group yield exactly one incident per alert', async () => {
       const { store } = await open();
       const p = payload({ alerts: Array.from({ length: 5 }, (_, i) => ({ fingerprint: `u00000000000000${i}`, startsAt: '2026-08-20T09:00:00Z' })) });
