@@ -191,6 +191,20 @@ export function describeEvidenceStore(target: Target): void {
       expect(detail!.incident).toMatchObject({ state: 'resolved', resolvedAt: '2026-08-20T09:31:00.000000Z' });
     });
 
+    it('in group correlation, a late resolution of an older incident\'s alert never lands on the newer incident', async () => {
+      const { store } = await open({ correlateBy: 'groupKey', reopenWindowMs: 60_000 });
+      const x = { fingerprint: 'gx00000000000001', startsAt: '2026-08-20T09:00:00Z' };
+      const first = await store.ingestAlertmanager({ payload: payload({ alerts: [x] }) });
+      await store.ingestAlertmanager({ payload: payload({ alerts: [{ ...x, status: 'resolved', endsAt: '2026-08-20T09:10:00Z' }] }) });
+      const second = await store.ingestAlertmanager({ payload: payload({ alerts: [{ fingerprint: 'gy00000000000001', startsAt: '2026-08-20T11:00:00Z' }] }) });
+      expect(second.incidentIds[0]).not.toBe(first.incidentIds[0]);
+      const late = await store.ingestAlertmanager({ payload: payload({ alerts: [{ ...x, status: 'resolved', endsAt: '2026-08-20T09:09:00Z' }] }) });
+      expect(late.alerts[0]).toMatchObject({ outcome: 'stale' });
+      const newer = await store.getIncident({ id: second.incidentIds[0]! });
+      expect(newer!.incident.alerts.map((a) => a.fingerprint)).toEqual(['gy00000000000001']);
+      expect(newer!.incident.state).toBe('open');
+    });
+
     it('answers INVALID_REQUEST naming the bad field, and accepts unknown fields', async () => {
       const { store } = await open();
       const bad = payload({ alerts: [{ fingerprint: 'h000000000000001', startsAt: 'yesterday' }] });
