@@ -56,6 +56,12 @@ const actionSchema = z.looseObject({
   until: z.string().optional(),
 });
 
+const actionItemSchema = z.looseObject({
+  title: z.string({ error: 'title is required' }).refine((s) => s.trim().length > 0, 'title must not be empty'),
+  target: z.string().min(1).optional(),
+  rationale: z.string({ error: 'rationale is required: say why (it is kept in the audit trail)' }).refine((s) => s.trim().length > 0, 'rationale must not be empty'),
+});
+
 function invalid(error: z.ZodError): ParapetError {
   const first = error.issues[0]!;
   const field = first.path.map(String).join('.') || 'body';
@@ -148,6 +154,13 @@ export function createOperatorApiHandler(options: OperatorApiOptions): (request:
       if (method !== 'GET') throw new ParapetError('METHOD_NOT_ALLOWED', 'GET /api/incidents/:id/retrospective.');
       const md = await store.retrospective({ id: parts[1]! });
       return new Response(md, { headers: { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store' } });
+    }
+    if (parts[0] === 'incidents' && parts.length === 3 && parts[2] === 'action-items') {
+      if (method !== 'POST') throw new ParapetError('METHOD_NOT_ALLOWED', 'POST /api/incidents/:id/action-items.');
+      const parsed = actionItemSchema.safeParse(await readJsonBody(request, opts.maxBodyBytes));
+      if (!parsed.success) throw invalid(parsed.error);
+      const item = await store.addActionItem({ incidentId: parts[1]!, actor, ...parsed.data });
+      return json({ actionItem: item }, 201);
     }
     if (parts[0] === 'incidents' && parts.length === 3 && ACTION_ROUTES[parts[2]!]) {
       if (method !== 'POST') throw new ParapetError('METHOD_NOT_ALLOWED', `POST /api/incidents/:id/${parts[2]}.`);

@@ -4,6 +4,7 @@ import type { Migration } from 'kysely/migration';
 import type { AlertmanagerPayload } from './alertmanager.js';
 import type { EvidenceDatabase } from './schema.js';
 import type {
+  ActionItem,
   Actor,
   Incident,
   IncidentDetail,
@@ -79,6 +80,20 @@ export interface EvidenceStore extends Closeable {
    *   `rejected`. Concurrent actions on one incident serialise on its row lock.
    */
   act(args: OperatorActionArgs): Promise<OperatorActionResult>;
+
+  /**
+   * Appends a system-written timeline entry (notifiers: `notification`; triage: `triage_snapshot`,
+   * which also sets the incident's triage summary; automation: `system_action`). Idempotent per
+   * `dedupeKey` when given. Runs in `trx` when given (an outbox row and its entry commit together).
+   */
+  recordTimelineEntry(args: { incidentId: string; type: 'notification' | 'triage_snapshot' | 'system_action'; summary: string; data?: Record<string, unknown>; at?: string; dedupeKey?: string; trx?: Transaction<EvidenceDatabase> }): Promise<void>;
+
+  /**
+   * Adds an action item (one concrete object needing follow-up) to an incident, audited like an
+   * operator action. Idempotent per (incident, title): adding the same title again returns the
+   * existing item.
+   */
+  addActionItem(args: { incidentId: string; title: string; target?: string; actor: Actor; rationale: string }): Promise<ActionItem>;
 
   /** Records a deploy marker (a system event) and correlates it onto incidents that open shortly after. */
   recordDeploy(args: { version: string; service?: string; slo?: string; at?: string; actor?: string; url?: string; summary?: string }): Promise<SystemEvent>;

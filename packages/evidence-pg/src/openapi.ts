@@ -149,6 +149,20 @@ export const openApiDocument: OpenApiDocument = {
     '/api/incidents/{id}/reopen': action('resolved → open.', {}),
     '/api/incidents/{id}/escalate': action('Escalates one step (open or investigating).', {}),
     '/api/incidents/{id}/suppress-escalation': action('Suppresses escalation until a future time.', { until: { type: 'string', format: 'date-time' } }, ['rationale', 'until']),
+    '/api/incidents/{id}/action-items': {
+      post: {
+        summary: 'Adds an action item (one concrete object needing follow-up); audited; idempotent per title.',
+        parameters: [idParam],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['title', 'rationale'], properties: { title: { type: 'string', minLength: 1 }, target: { type: 'string' }, rationale: { type: 'string', minLength: 1 } } } } },
+        },
+        responses: {
+          '201': { description: 'The action item.', content: { 'application/json': { schema: { type: 'object', required: ['actionItem'], properties: { actionItem: { $ref: '#/components/schemas/ActionItem' } } } } } },
+          ...actionErrors,
+        },
+      },
+    },
     '/api/deploys': {
       post: {
         summary: 'Records a deploy marker. Accepts the operator authorize hook or a deploy token (Bearer) for CI.',

@@ -248,6 +248,57 @@ export async function createEvidenceStore(options: EvidenceStoreOptions = {}): P
       return result;
     },
 
+    async recordTimelineEntry(args) {
+      if (!['notification', 'triage_snapshot', 'system_action'].includes(args.type)) throw new ParapetError('INVALID_REQUEST', `recordTimelineEntry(): type must be notification, triage_snapshot or system_action; got ${JSON.stringify(args.type)}.`);
+      if (!args.summary?.trim()) throw new ParapetError('INVALID_REQUEST', 'recordTimelineEntry(): summary is required.');
+      const write = async (trx: Transaction<EvidenceDatabase>) => {
+        await trx
+          .insertInto('parapet_timeline')
+          .values({ incident_id: args.incidentId, type: args.type, at: args.at ? canonicalOrThrow(args.at, 'at') : now(), actor: null, summary: args.summary, data: JSON.stringify(args.data ?? {}), dedupe_key: args.dedupeKey ?? null })
+          .onConflict((oc) => oc.columns(['incident_id', 'dedupe_key']).doNothing())
+          .execute();
+        const set = args.type === 'triage_snapshot' ? { triage_summary: args.summary } : {};
+        await trx
+          .updateTable('parapet_incident')
+          .set({ ...set, updated_at: now(), change_seq: sql`nextval('parapet_change_seq')` as never })
+          .where(sql<boolean>`id = ${args.incidentId}::bigint`)
+          .execute();
+      };
+      if (args.trx) await write(args.trx);
+      else await transaction(write);
+    },
+
+    async addActionItem(args) {
+      if (!args.actor?.id) throw new ParapetError('UNAUTHORIZED', 'addActionItem(): an actor is required.');
+      if (args.actor.role !== 'responder') throw new ParapetError('FORBIDDEN', `${args.actor.name || args.actor.id} is a ${args.actor.role}; only responders may add action items.`);
+      if (!args.title?.trim()) throw new ParapetError('INVALID_REQUEST', 'title is required: name the one concrete thing to follow up.', { details: { field: 'title' } });
+      if (!args.rationale?.trim()) throw new ParapetError('INVALID_REQUEST', 'rationale is required: say why (it is kept in the audit trail).', { details: { field: 'rationale' } });
+      if (!/^[0-9]{1,18}$/.test(args.incidentId)) throw new ParapetError('NOT_FOUND', `no incident ${args.incidentId}.`);
+      return transaction(async (trx) => {
+        const at = now();
+        const exists = await trx.selectFrom('parapet_incident').select('state').where(sql<boolean>`id = ${args.incidentId}::bigint`).forUpdate().executeTakeFirst();
+        if (!exists) throw new ParapetError('NOT_FOUND', `no incident ${args.incidentId}.`);
+        const inserted = await trx
+          .insertInto('parapet_action_item')
+          .values({ incident_id: args.incidentId, title: args.title.trim(), target: args.target ?? null, status: 'open', created_by: args.actor.id, created_at: at })
+          .onConflict((oc) => oc.columns(['incident_id', 'title']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) {
+          await trx
+            .insertInto('parapet_audit')
+            .values({ incident_id: args.incidentId, actor_id: args.actor.id, actor_name: args.actor.name, actor_role: args.actor.role, action: 'add-action-item', rationale: args.rationale, idempotency_key: null, outcome: 'succeeded', before: null, after: JSON.stringify({ title: args.title.trim(), target: args.target ?? null }), at })
+            .execute();
+          await trx
+            .insertInto('parapet_timeline')
+            .values({ incident_id: args.incidentId, type: 'operator_action', at, actor: args.actor.id, summary: `${args.actor.name || args.actor.id} added an action item: ${args.title.trim()}`, data: JSON.stringify({ action: 'add-action-item', rationale: args.rationale }), dedupe_key: null })
+            .execute();
+        }
+        const items = await actionItemsOf(trx, args.incidentId);
+        return items.find((i) => i.title === args.title.trim())!;
+      });
+    },
+
     async recordDeploy(args) {
       if (!args.version) throw new ParapetError('INVALID_REQUEST', 'recordDeploy(): version is required.');
       const at = args.at ? canonicalOrThrow(args.at, 'at') : now();

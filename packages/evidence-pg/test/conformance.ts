@@ -293,6 +293,22 @@ export function describeEvidenceStore(target: Target): void {
       expect(detail!.audits.filter((a) => a.action === 'escalate')).toHaveLength(2);
     });
 
+    it('action items are audited and idempotent per title; system entries (triage, notifications) join the timeline', async () => {
+      const { store } = await open();
+      const id = await incident(store);
+      const item = await store.addActionItem({ incidentId: id, title: 'Add an index on orders.created_at', target: 'https://tickets.example.com/DB-12', actor: responder, rationale: 'slow query behind the incident' });
+      const again = await store.addActionItem({ incidentId: id, title: 'Add an index on orders.created_at', actor: responder, rationale: 'retry' });
+      expect(again).toEqual(item);
+      await store.recordTimelineEntry({ incidentId: id, type: 'triage_snapshot', summary: 'p99 up 4x since deploy v42', dedupeKey: 'triage:1' });
+      await store.recordTimelineEntry({ incidentId: id, type: 'triage_snapshot', summary: 'p99 up 4x since deploy v42', dedupeKey: 'triage:1' });
+      await store.recordTimelineEntry({ incidentId: id, type: 'notification', summary: 'Posted to #incidents' });
+      const detail = await store.getIncident({ id });
+      expect(detail!.actionItems).toEqual([item]);
+      expect(detail!.audits.map((a) => a.action)).toEqual(['add-action-item']);
+      expect(detail!.incident.triageSummary).toBe('p99 up 4x since deploy v42');
+      expect(detail!.timeline.map((t) => t.type)).toEqual(['alert_fired', 'operator_action', 'triage_snapshot', 'notification']);
+    });
+
     it('timeline entries and audits are append-only in the database', async () => {
       const { store } = await open();
       const id = await incident(store);

@@ -207,6 +207,15 @@ describe('operator API contract', () => {
     expect(await conforms('/api/incidents/{id}/retrospective', 'get', retro)).toContain('# Retrospective');
   });
 
+  it('adds action items', async () => {
+    const res = await call('POST', `/incidents/${id}/action-items`, { as: 'ada', body: { title: 'Raise the pool size', rationale: 'pool exhausted' } });
+    expect(res.status).toBe(201);
+    await conforms('/api/incidents/{id}/action-items', 'post', res);
+    const bad = await call('POST', `/incidents/${id}/action-items`, { as: 'ada', body: { rationale: 'no title' } });
+    expect(bad.status).toBe(400);
+    await conforms('/api/incidents/{id}/action-items', 'post', bad);
+  });
+
   it('Idempotency-Key: a retry replays the first response; the same key with another body is a 422', async () => {
     const headers = { 'idempotency-key': 'retry-1' };
     const first = await call('POST', `/incidents/${id}/escalate`, { as: 'ada', body: { rationale: 'page' }, headers });
