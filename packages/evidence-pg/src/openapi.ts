@@ -89,6 +89,7 @@ export const openApiDocument: OpenApiDocument = {
           },
           '400': errorResponse('INVALID_REQUEST: the payload is not an Alertmanager v4 payload; the message names the bad field.'),
           '401': errorResponse('UNAUTHORIZED: missing or wrong credentials.'),
+          '405': errorResponse('METHOD_NOT_ALLOWED: only POST.'),
           '413': errorResponse('PAYLOAD_TOO_LARGE: the body is larger than maxBodyBytes.'),
           '415': errorResponse('UNSUPPORTED_MEDIA_TYPE'),
           '500': errorResponse('INTERNAL'),
