@@ -5,7 +5,7 @@ import net from 'node:net';
  * Real services a test may need. Without CI=true a missing service skips the suite and says so
  * loudly; with CI=true the suite fails, because `.ci/run` is expected to have started it.
  */
-export type ServiceName = 'postgres' | 'redis' | 'promtool' | 'amtool' | 'prometheus' | 'alertmanager';
+export type ServiceName = 'postgres' | 'pgbouncer' | 'redis' | 'promtool' | 'amtool' | 'prometheus' | 'alertmanager';
 
 const inCI = () => process.env.CI === 'true' || process.env.CI === '1';
 
@@ -32,11 +32,14 @@ function onPath(binary: string): boolean {
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** PgBouncer in transaction pooling mode in front of `databaseUrl`'s server (tooling/services.sh). */
+export const pgbouncerUrl = process.env.PGBOUNCER_URL ?? 'postgres://postgres@127.0.0.1:6432/test';
 
 async function available(service: ServiceName): Promise<boolean> {
   switch (service) {
     case 'redis': return tcpOpen(redisUrl, 6379);
     case 'postgres': return tcpOpen(databaseUrl, 5432);
+    case 'pgbouncer': return tcpOpen(pgbouncerUrl, 6432);
     case 'promtool': return onPath('promtool');
     case 'amtool': return onPath('amtool');
     case 'prometheus': return onPath('prometheus');

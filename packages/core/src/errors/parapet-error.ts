@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   INVALID_REQUEST: { status: 400, exitCode: 1 },
   /** A request body exceeds the endpoint's size cap. */
   PAYLOAD_TOO_LARGE: { status: 413, exitCode: 1 },
+  /** A request body has a media type the endpoint does not accept (JSON-only mutating routes). */
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, exitCode: 1 },
   /** Missing or wrong credentials. */
   UNAUTHORIZED: { status: 401, exitCode: 1 },
   /** Authenticated but not allowed, or refused by a secure default. */
@@ -25,6 +27,8 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, exitCode: 1 },
   /** The request conflicts with the current state (a stale version, a consumed token). */
   CONFLICT: { status: 409, exitCode: 1 },
+  /** An Idempotency-Key was reused with a different request body. */
+  IDEMPOTENCY_KEY_REUSED: { status: 422, exitCode: 1 },
   /** A dependency (database, Redis) failed transiently; retrying may succeed. */
   UNAVAILABLE: { status: 503, exitCode: 1 },
   /** attach() was called wrongly (duplicate integration, registry already attached, setup failed). */
