@@ -44,7 +44,7 @@ describe.skipIf(!(await needs('redis')))('probe scheduler on BullMQ job schedule
     await Promise.all(children.map((c) => nextMessage(c, (m: { ready?: number }) => m.ready !== undefined, 30_000)));
 
     // Wait for an outcome (six schedule slots run), not for a time window.
-    await waitFor('six schedule slots to run', () => new Set(slots.map((s) => s.slot)).size >= 6, 60_000, 50);
+    await waitFor('six schedule slots to run', () => new Set(slots.map((s) => s.slot)).size >= 6, { timeoutMs: 60_000, everyMs: 50 });
     await Promise.all(children.map(async (c) => {
       c.send('stop');
       await nextMessage(c, (m: { stopped?: number }) => m.stopped !== undefined, 30_000);
@@ -81,7 +81,7 @@ describe.skipIf(!(await needs('redis')))('probe scheduler on BullMQ job schedule
     const scheduler = await startBullmqProbeScheduler({ connection, probes: [hang, boom], intervalMs: 300, queueName: name });
     cleanup.push(() => scheduler.close());
     const of = (probe: string) => events.filter((e) => e.probe === probe);
-    await waitFor('three runs of each probe', () => of('hang').length >= 3 && of('boom').length >= 3, 60_000, 50);
+    await waitFor('three runs of each probe', () => of('hang').length >= 3 && of('boom').length >= 3, { timeoutMs: 60_000, everyMs: 50 });
     await scheduler.close();
     expect(scheduler.stop()).toBe(scheduler.close()); // deprecated alias, idempotent
     const hangs = of('hang');

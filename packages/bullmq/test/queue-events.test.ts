@@ -81,7 +81,7 @@ describe.skipIf(!(await needs('redis')))('QueueEvents observer (real Redis)', ()
     cleanup.push(() => survivor.close());
     await waitFor('stalled then completed', async () =>
       (await metricValue(registry, 'parapet_job_runs_total', { queue: name, job: 'import-csv', outcome: 'stalled', attempt: '1' })) === 1 &&
-      (await metricValue(registry, 'parapet_job_runs_total', { queue: name, job: 'import-csv', outcome: 'completed', attempt: '1' })) === 1, 15_000);
+      (await metricValue(registry, 'parapet_job_runs_total', { queue: name, job: 'import-csv', outcome: 'completed', attempt: '1' })) === 1, { timeoutMs: 15_000 });
   });
 
   it('refuses to observe a queue whose workers are instrumented in the same process (double counting)', async () => {

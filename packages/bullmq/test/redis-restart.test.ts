@@ -75,13 +75,13 @@ describe.skipIf(!(await needs('redis')))('Redis stopped and restarted under a ru
     await queue.add('after', {});
     await queue.add('later', {}, { delay: 60_000 });
     await waitFor('job after the restart', async () =>
-      (await metricValue(registry, 'parapet_job_runs_total', { queue: name, job: 'after', outcome: 'completed', attempt: '1' })) === 1, 15_000);
-    await waitFor('sampling resumed', async () => (await metricValue(registry, 'parapet_queue_jobs', { queue: name, state: 'delayed' })) === 1, 10_000);
+      (await metricValue(registry, 'parapet_job_runs_total', { queue: name, job: 'after', outcome: 'completed', attempt: '1' })) === 1, { timeoutMs: 15_000 });
+    await waitFor('sampling resumed', async () => (await metricValue(registry, 'parapet_queue_jobs', { queue: name, state: 'delayed' })) === 1, { timeoutMs: 10_000 });
     // Once Redis answers again, samples keep succeeding: a later change shows up in the gauges
     // (an outcome, not a quiet time window in which no sample may fail on a busy machine).
     expect(await samplerErrors()).toBeGreaterThanOrEqual(errorsAtRestart);
     await queue.add('even-later', {}, { delay: 60_000 });
-    await waitFor('sampling keeps succeeding', async () => (await metricValue(registry, 'parapet_queue_jobs', { queue: name, state: 'delayed' })) === 2, 10_000);
+    await waitFor('sampling keeps succeeding', async () => (await metricValue(registry, 'parapet_queue_jobs', { queue: name, state: 'delayed' })) === 2, { timeoutMs: 10_000 });
     expect((await scrape()).status).toBe(200);
     expect(hostFailures).toEqual([]);
   });

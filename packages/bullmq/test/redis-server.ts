@@ -2,18 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { exited } from './child.js';
 import { waitFor } from './helpers.js';
+import { freePort } from '@parapet/vitest-preset/processes';
 
-/** A free loopback port (never 6379: the shared Redis must not be touched). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
+
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -33,7 +25,7 @@ export class ThrowawayRedis {
 
   async start() {
     this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(`redis-server on ${this.port}`, () => accepts(this.port), 5_000);
+    await waitFor(`redis-server on ${this.port}`, () => accepts(this.port), { timeoutMs: 5_000 });
   }
 
   async stop() {

@@ -39,7 +39,7 @@ describe.skipIf(!(await needs('redis')))('stalled jobs (worker process killed mi
     cleanup.push(() => handle.close());
 
     const stalled = { queue: name, job: 'resize-image', outcome: 'stalled', attempt: '1' };
-    await waitFor('stalled run', async () => (await metricValue(registry, 'parapet_job_runs_total', stalled)) === 1, 15_000);
+    await waitFor('stalled run', async () => (await metricValue(registry, 'parapet_job_runs_total', stalled)) === 1, { timeoutMs: 15_000 });
     await waitFor('retry completed', async () =>
       (await metricValue(registry, 'parapet_job_runs_total', { queue: name, job: 'resize-image', outcome: 'completed', attempt: '1' })) === 1);
     // A stall has no run duration of its own; the completed run has one.

@@ -42,13 +42,3 @@ export function payload(args: { groupKey?: string; alerts: AlertSpec[]; truncate
 export const responder = { id: 'u-ada', name: 'Ada', role: 'responder' as const };
 export const viewer = { id: 'u-vic', name: 'Vic', role: 'viewer' as const };
 
-/** Poll `check` until it returns a value, or fail after `timeoutMs` (never a fixed sleep). */
-export async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

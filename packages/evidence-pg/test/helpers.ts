@@ -1,17 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { forkFixture as forkTsFixture } from '@parapet/vitest-preset/processes';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** Fork a TypeScript fixture through tsx, resolving workspace packages from source. */
-export function forkFixture(file: string, env: Record<string, string>): ChildProcess {
-  return fork(fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url)), [], {
-    cwd: packageDir,
-    env: { ...process.env, ...env },
-    execArgv: ['--conditions=parapet-source', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
+/** Fork one of this package's TypeScript fixtures (`test/fixtures/<file>`) with an IPC channel. */
+export const forkFixture = (file: string, env: Record<string, string>): ChildProcess =>
+  forkTsFixture(new URL(`./fixtures/${file}`, import.meta.url), { cwd: packageDir, env });
 
 /** Resolve with the first IPC message that satisfies `match` (reject if the child exits first). */
 export function nextMessage<T>(child: ChildProcess, match: (m: T) => boolean): Promise<T> {

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@parapet/vitest-preset/processes';
 
 /** A throwaway PostgreSQL cluster this test starts and stops itself (never the shared server). */
 export interface PrivateCluster {
@@ -18,16 +19,6 @@ function binDir(): string {
   return `/usr/lib/postgresql/${versions[0]}/bin`;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** initdb and pg_ctl refuse to run as root: run them as `postgres` when we are root. */
 function asPostgres(binary: string, args: string[]): void {

@@ -8,11 +8,3 @@ export function recordEvents<F extends EventFamily>(...families: F[]) {
   return { events, stop: () => stops.forEach((s) => s()) };
 }
 
-/** Poll until `check` returns true; fail after `ms` with `what`. */
-export async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -24,7 +24,9 @@ let catalog: Record<string, string>;
 
 async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   try {
-    return await exec(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    // pnpm exports its own settings as npm_config_* variables; plain npm warns about them.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_verify_deps_before_run$/i.test(k)));
+    return await exec(cmd, args, { cwd, env: { ...inherited, ...env }, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
@@ -104,13 +106,20 @@ describe('an ESM TypeScript project', () => {
     await writeFile(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: ['node'], lib: ['ES2023', 'DOM'], outDir: 'dist', skipLibCheck: true },
+        compilerOptions: { target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: ['node'], lib: ['ES2023', 'DOM'], outDir: 'dist', skipLibCheck: true, resolveJsonModule: true },
         include: ['*.ts'],
       }),
     );
     await writeFile(join(dir, 'getting-started.ts'), await gettingStartedExample());
     // Every entry of every package, through `import`.
-    const lines = packed.flatMap((p) => p.exports.map((sub, i) => `import * as ${`m_${p.name.replace(/\W/g, '_')}_${i}`} from '${p.name}${sub.slice(1)}';\nif (Object.keys(${`m_${p.name.replace(/\W/g, '_')}_${i}`}).length === 0) throw new Error('${p.name}${sub.slice(1)} exports nothing');`));
+    // A JSON entry (evidence-pg's openapi.json) needs ESM's import attribute.
+    const lines = packed.flatMap((p) =>
+      p.exports.map((sub, i) => {
+        const id = `m_${p.name.replace(/\W/g, '_')}_${i}`;
+        const attributes = sub.endsWith('.json') ? " with { type: 'json' }" : '';
+        return `import * as ${id} from '${p.name}${sub.slice(1)}'${attributes};\nif (Object.keys(${id}).length === 0) throw new Error('${p.name}${sub.slice(1)} exports nothing');`;
+      }),
+    );
     await writeFile(join(dir, 'entries.ts'), `${lines.join('\n')}\nexport {};\n`);
     await writeFile(
       join(dir, 'parapet.config.ts'),

@@ -8,6 +8,7 @@ import { fixtureSlices, golden, tempDir, tool, writeFiles } from '../../../test/
 import { PAGE_RECEIVER, TICKET_RECEIVER, WEBHOOK_RECEIVER } from '../conventions.js';
 import { SloSpecError } from '../model/spec-error.js';
 import { generateAlertmanagerConfig, inhibitEqualLabels } from './config.js';
+import { freePort, waitFor } from '@parapet/vitest-preset/processes';
 
 const options = {
   webhookUrl: 'https://app.example.com/parapet/alertmanager',
@@ -74,33 +75,7 @@ describe('Alertmanager config', () => {
   });
 });
 
-/** A free localhost port: bind port 0, read it, release it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-/** Polls until `check` returns a value, or throws with the last state after the deadline. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, deadlineMs = 30_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface AmAlert { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }
 
