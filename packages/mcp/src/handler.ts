@@ -139,7 +139,7 @@ export function createParapetMcpHandler(options: McpHandlerOptions): McpHandler 
       if (!principal) throw new ParapetError('UNAUTHORIZED', 'no principal');
       return buildServer({ store: opts.store, principal, transport: 'http', version: VERSION, now, onError, ...(opts.sloStatus ? { slo: opts.sloStatus } : {}), ...(opts.runbooks ? { runbooks: opts.runbooks } : {}) });
     },
-    { legacy: 'stateless', responseMode: 'json', maxRequestBodySize: opts.maxBodyBytes, onerror: (e) => onError(e) },
+    { legacy: 'stateless', responseMode: 'auto', maxRequestBodySize: opts.maxBodyBytes, onerror: (e) => onError(e) },
   );
 
   async function authenticate(request: Request): Promise<AuthInfo | Response> {

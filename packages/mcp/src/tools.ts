@@ -1,4 +1,4 @@
-import { McpServer, ResourceTemplate, type CallToolResult } from '@modelcontextprotocol/server';
+import { CLIENT_INFO_META_KEY, McpServer, ResourceTemplate, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import { isParapetError } from '@parapet/core/integration';
 import type { EvidenceStore } from '@parapet/evidence-pg';
@@ -160,12 +160,16 @@ function publicMessage(error: unknown): string {
  */
 export function buildServer(ctx: ToolContext): McpServer {
   const server = new McpServer({ name: 'parapet', title: 'Parapet evidence (read-only)', version: ctx.version }, { instructions: INSTRUCTIONS });
-  const client = () => {
-    const info = server.server.getClientVersion();
-    return info ? `${info.name}/${info.version}` : undefined;
+  /** The client's name/version: the 2026-07-28 per-request envelope, the 2025 handshake (stdio), else the User-Agent. */
+  const client = (extra: ServerContext | undefined): string | undefined => {
+    const fromEnvelope = (extra?.mcpReq.envelope as Record<string, { name?: string; version?: string }> | undefined)?.[CLIENT_INFO_META_KEY];
+    const info = fromEnvelope?.name ? fromEnvelope : server.server.getClientVersion();
+    if (info?.name) return `${info.name}/${info.version ?? '?'}`;
+    const ua = extra?.http?.req?.headers.get('user-agent');
+    return ua ? `user-agent:${ua}` : undefined;
   };
 
-  async function audited(kind: 'tool' | 'resource', name: string, args: Record<string, unknown>, incidentId: string | undefined, run: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  async function audited(extra: ServerContext | undefined, kind: 'tool' | 'resource', name: string, args: Record<string, unknown>, incidentId: string | undefined, run: () => Promise<CallToolResult>): Promise<CallToolResult> {
     let outcome: CallToolResult;
     let error: string | null = null;
     try {
@@ -177,7 +181,7 @@ export function buildServer(ctx: ToolContext): McpServer {
       if (!isParapetError(e) || e.code !== 'INVALID_REQUEST') ctx.onError?.(e);
     }
     try {
-      await recordMcpCall(ctx.store, { actorId: ctx.principal.id, actorName: ctx.principal.name ?? null, client: client() ?? null, transport: ctx.transport, kind, name, incidentId: incidentId ?? null, arguments: args, outcome: error ? 'error' : 'ok', error });
+      await recordMcpCall(ctx.store, { actorId: ctx.principal.id, actorName: ctx.principal.name ?? null, client: client(extra) ?? null, transport: ctx.transport, kind, name, incidentId: incidentId ?? null, arguments: args, outcome: error ? 'error' : 'ok', error });
     } catch (e) {
       ctx.onError?.(e);
       return failure('refused: the call could not be audited, so no evidence is returned. Check that the mcp evidence extension is migrated (mcpEvidenceExtension()).');
@@ -194,8 +198,8 @@ export function buildServer(ctx: ToolContext): McpServer {
       outputSchema: schemas.list_incidents.output,
       annotations: { title: 'List incidents', ...READ_ONLY },
     },
-    (args) =>
-      audited('tool', 'list_incidents', args, undefined, async () => {
+    (args, extra) =>
+      audited(extra, 'tool', 'list_incidents', args, undefined, async () => {
         const page = await readOnly(ctx.store, (trx) => listIncidents(trx, args));
         return result({ notice: DATA_NOTICE, ...page });
       }),
@@ -210,8 +214,8 @@ export function buildServer(ctx: ToolContext): McpServer {
       outputSchema: schemas.get_incident.output,
       annotations: { title: 'Get an incident', ...READ_ONLY },
     },
-    (args) =>
-      audited('tool', 'get_incident', args, args.id, async () => {
+    (args, extra) =>
+      audited(extra, 'tool', 'get_incident', args, args.id, async () => {
         const anyCursor = args.timelineCursor ?? args.auditsCursor ?? args.actionItemsCursor;
         const wanted = (section: 'timeline' | 'audits' | 'actionItems') => (anyCursor ? args[`${section}Cursor`] !== undefined : args.sections.includes(section));
         return readOnly(ctx.store, async (trx) => {
@@ -238,8 +242,8 @@ export function buildServer(ctx: ToolContext): McpServer {
       outputSchema: schemas.slo_status.output,
       annotations: { title: 'SLO status', ...READ_ONLY },
     },
-    (args) =>
-      audited('tool', 'slo_status', args, undefined, async () => {
+    (args, extra) =>
+      audited(extra, 'tool', 'slo_status', args, undefined, async () => {
         if (!ctx.slo) return result({ source: 'none', available: false, message: 'No SLO status source is configured: pass sloStatus (prometheusSloSource({ url }) or a monitor) to the MCP server, or set PROMETHEUS_URL for `parapet mcp`.', slos: [] });
         try {
           const slos = await ctx.slo.status({ ...(args.slo === undefined ? {} : { slo: args.slo }), limit: LIMITS.sloCount });
@@ -259,8 +263,8 @@ export function buildServer(ctx: ToolContext): McpServer {
       outputSchema: schemas.recent_changes.output,
       annotations: { title: 'Recent deploys and flag changes', ...READ_ONLY },
     },
-    (args) =>
-      audited('tool', 'recent_changes', args, undefined, async () => {
+    (args, extra) =>
+      audited(extra, 'tool', 'recent_changes', args, undefined, async () => {
         const centre = args.around ? Date.parse(args.around) : ctx.now().getTime();
         const from = new Date(centre - args.windowMinutes * 60_000).toISOString();
         const to = new Date(centre + args.windowMinutes * 60_000).toISOString();
@@ -280,8 +284,8 @@ export function buildServer(ctx: ToolContext): McpServer {
       outputSchema: schemas.read_runbook.output,
       annotations: { title: 'Read a runbook', ...READ_ONLY },
     },
-    (args) =>
-      audited('tool', 'read_runbook', args, undefined, async () => {
+    (args, extra) =>
+      audited(extra, 'tool', 'read_runbook', args, undefined, async () => {
         if (!args.name && !args.slo && !args.alertname) return failure('pass name, slo or alertname.');
         if (!ctx.runbooks) return result({ found: false, message: 'No runbook source is configured (install @parapet/response and pass its runbook source as `runbooks`). An incident\'s runbookUrl (get_incident) may still point to one.', runbook: null });
         const book = await ctx.runbooks.read({ ...(args.name ? { name: args.name } : {}), ...(args.slo ? { slo: args.slo } : {}), ...(args.alertname ? { alertname: args.alertname } : {}) });
@@ -296,9 +300,9 @@ export function buildServer(ctx: ToolContext): McpServer {
     'incident',
     new ResourceTemplate('parapet://incidents/{id}', { list: undefined }),
     { title: 'Incident', description: 'One incident summary with its first page of timeline, audits and action items (JSON).', mimeType: 'application/json' },
-    async (uri, variables) => {
+    async (uri, variables, extra) => {
       const id = String(variables.id ?? '');
-      const out = await audited('resource', uri.href, { id }, /^[0-9]{1,18}$/.test(id) ? id : undefined, async () =>
+      const out = await audited(extra, 'resource', uri.href, { id }, /^[0-9]{1,18}$/.test(id) ? id : undefined, async () =>
         readOnly(ctx.store, async (trx) => {
           const incident = await incidentDetail(trx, id);
           if (!incident) return failure(`no incident ${id}.`);
@@ -313,8 +317,8 @@ export function buildServer(ctx: ToolContext): McpServer {
     'active-incidents',
     'parapet://incidents/active',
     { title: 'Active incidents', description: `The newest ${LIMITS.incidentsPerPage} active incidents (JSON).`, mimeType: 'application/json' },
-    async (uri) => {
-      const out = await audited('resource', uri.href, {}, undefined, async () => result({ notice: DATA_NOTICE, ...(await readOnly(ctx.store, (trx) => listIncidents(trx, { state: 'active', limit: LIMITS.incidentsPerPage }))) }));
+    async (uri, extra) => {
+      const out = await audited(extra, 'resource', uri.href, {}, undefined, async () => result({ notice: DATA_NOTICE, ...(await readOnly(ctx.store, (trx) => listIncidents(trx, { state: 'active', limit: LIMITS.incidentsPerPage }))) }));
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: (out.content[0] as { text: string }).text }] };
     },
   );
