@@ -74,6 +74,7 @@ export function prometheusSloSource(options: PrometheusSloSourceOptions): SloSta
   let base: URL;
   try {
     base = new URL(options.url);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`protocol ${base.protocol}`);
   } catch (cause) {
     throw new ParapetError('INVALID_OPTIONS', `prometheusSloSource(): url must be an absolute URL such as http://127.0.0.1:9090; got ${JSON.stringify(options.url)}.`, { cause });
   }
