@@ -27,7 +27,7 @@ export function mcpEvidenceExtension(options: { retentionMs?: number } = {}): Ev
             .addColumn('actor_name', 'text')
             .addColumn('client', 'text')
             .addColumn('transport', 'text', (c) => c.notNull())
-            .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind IN ('tool', 'resource')`))
+            .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind IN ('tool', 'resource', 'request')`))
             .addColumn('name', 'text', (c) => c.notNull())
             .addColumn('incident_id', 'text')
             .addColumn('arguments', 'jsonb', (c) => c.notNull())
@@ -57,8 +57,9 @@ export interface McpAuditRecord {
   /** The MCP client's name and version, when it said. */
   client?: string | null;
   transport: 'http' | 'stdio';
-  kind: 'tool' | 'resource';
-  /** Tool name or resource URI. */
+  /** `request`: a JSON-RPC method refused before any tool ran (unknown method, unknown tool, invalid arguments). */
+  kind: 'tool' | 'resource' | 'request';
+  /** Tool name, resource URI, or JSON-RPC method. */
   name: string;
   incidentId?: string | null;
   arguments: Record<string, unknown>;

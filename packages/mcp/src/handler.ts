@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { closeable, errorResponse, parseOptions, ParapetError, type Closeable } from '@parapet/core/integration';
 import type { EvidenceStore } from '@parapet/evidence-pg';
 import type { RunbookSource, SloStatusSource } from './sources.js';
+import { recordMcpCall } from './audit.js';
 import { buildServer, type McpPrincipal } from './tools.js';
 import { VERSION } from './version.js';
 
@@ -81,6 +82,10 @@ export interface McpHandler extends Closeable {
 }
 
 const PRINCIPAL = 'parapetPrincipal';
+const AUDIT_STATE = 'parapetAuditState';
+
+/** Protocol plumbing that reads no evidence: not audited. Anything else that no tool audited is recorded as refused. */
+const PLUMBING = new Set(['initialize', 'ping', 'tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'server/discover', 'logging/setLevel', 'completion/complete']);
 
 function principalFrom(auth: AuthInfo | undefined): McpPrincipal | undefined {
   const given = auth?.extra?.[PRINCIPAL] as McpPrincipal | undefined;
@@ -137,7 +142,8 @@ export function createParapetMcpHandler(options: McpHandlerOptions): McpHandler 
     (mctx) => {
       const principal = principalFrom(mctx.authInfo);
       if (!principal) throw new ParapetError('UNAUTHORIZED', 'no principal');
-      return buildServer({ store: opts.store, principal, transport: 'http', version: VERSION, now, onError, ...(opts.sloStatus ? { slo: opts.sloStatus } : {}), ...(opts.runbooks ? { runbooks: opts.runbooks } : {}) });
+      const state = mctx.authInfo?.extra?.[AUDIT_STATE] as { audited: boolean } | undefined;
+      return buildServer({ store: opts.store, principal, transport: 'http', version: VERSION, now, onError, onAudited: () => state && (state.audited = true), ...(opts.sloStatus ? { slo: opts.sloStatus } : {}), ...(opts.runbooks ? { runbooks: opts.runbooks } : {}) });
     },
     { legacy: 'stateless', responseMode: 'auto', maxRequestBodySize: opts.maxBodyBytes, onerror: (e) => onError(e) },
   );
@@ -155,6 +161,50 @@ export function createParapetMcpHandler(options: McpHandlerOptions): McpHandler 
     }
     if (!principal || typeof principal.id !== 'string' || principal.id === '') return challenge(bearerChallenge);
     return { token: '', clientId: principal.id, scopes: [...(principal.scopes ?? [])], extra: { [PRINCIPAL]: principal } };
+  }
+
+  /**
+   * Reads the (bounded) body once, so a call the SDK refuses before any tool runs (unknown tool,
+   * invalid arguments, unknown method: a crafted write attempt) is audited too.
+   */
+  async function serve(request: Request, auth: AuthInfo): Promise<Response> {
+    const declared = Number(request.headers.get('content-length') ?? '0');
+    if (declared > opts.maxBodyBytes) return errorResponse(new ParapetError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${opts.maxBodyBytes} bytes.`));
+    const text = await request.text();
+    if (Buffer.byteLength(text) > opts.maxBodyBytes) return errorResponse(new ParapetError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${opts.maxBodyBytes} bytes.`));
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return errorResponse(new ParapetError('INVALID_REQUEST', 'The body must be one JSON-RPC message.'));
+    }
+    if (Array.isArray(body)) return errorResponse(new ParapetError('INVALID_REQUEST', 'JSON-RPC batches are not accepted; send one message per request.'));
+    const message = (body ?? {}) as { method?: unknown; id?: unknown; params?: { name?: unknown; uri?: unknown; arguments?: unknown } };
+    const state = { audited: false };
+    const response = await mcp.fetch(new Request(request.url, { method: 'POST', headers: request.headers, body: text }), { authInfo: { ...auth, extra: { ...auth.extra, [AUDIT_STATE]: state } }, parsedBody: body });
+    const method = typeof message.method === 'string' ? message.method : '';
+    const isRequest = message.id !== undefined && method !== '' && !method.startsWith('notifications/');
+    if (isRequest && !state.audited && !PLUMBING.has(method)) {
+      const principal = principalFrom(auth)!;
+      const name = method === 'tools/call' ? String(message.params?.name ?? '') : method === 'resources/read' ? String(message.params?.uri ?? '') : method;
+      const args = message.params?.arguments;
+      try {
+        await recordMcpCall(opts.store, {
+          actorId: principal.id,
+          actorName: principal.name ?? null,
+          client: request.headers.get('user-agent') ? `user-agent:${request.headers.get('user-agent')}` : null,
+          transport: 'http',
+          kind: method === 'tools/call' ? 'tool' : method === 'resources/read' ? 'resource' : 'request',
+          name: name || method,
+          arguments: args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {},
+          outcome: 'error',
+          error: 'refused before any tool ran (unknown tool or method, or invalid arguments)',
+        });
+      } catch (error) {
+        onError(error);
+      }
+    }
+    return response;
   }
 
   const handler = async (request: Request): Promise<Response> => {
@@ -180,7 +230,7 @@ export function createParapetMcpHandler(options: McpHandlerOptions): McpHandler 
         refused.headers.set('allow', 'POST');
         return refused;
       }
-      return await mcp.fetch(request, { authInfo: auth });
+      return await serve(request, auth);
     } catch (error) {
       onError(error);
       return errorResponse(error);

@@ -26,6 +26,8 @@ export interface ToolContext {
   now: () => Date;
   /** Receives unexpected errors (never shown to the client). */
   onError?: (error: unknown) => void;
+  /** Called once a call has been audited (the HTTP layer audits calls refused before a tool ran). */
+  onAudited?: () => void;
 }
 
 /** Every tool is read-only, idempotent and closed-world; hints only, the server enforces read-only itself. */
@@ -186,6 +188,7 @@ export function buildServer(ctx: ToolContext): McpServer {
       ctx.onError?.(e);
       return failure('refused: the call could not be audited, so no evidence is returned. Check that the mcp evidence extension is migrated (mcpEvidenceExtension()).');
     }
+    ctx.onAudited?.();
     return outcome;
   }
 

@@ -216,6 +216,21 @@ describe.each(targets)('MCP over real HTTP on %s', (target) => {
     const text = await raw.text();
     expect(text).toMatch(/"error"/);
     expect(await incidentFingerprint(opened.store)).toBe(before);
+    // Refused attempts are audited too, though no tool ran.
+    const refused = (await auditRows(opened.store)).filter((r) => r.outcome === 'error').map((r) => `${r.kind}:${r.name}`);
+    expect(refused).toEqual(expect.arrayContaining(['tool:resolve_incident', 'tool:act', 'tool:acknowledge', 'tool:get_incident', 'request:incidents/resolve']));
+    const batch = await fetch(expressUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify([{ jsonrpc: '2.0', id: 8, method: 'tools/list' }]),
+    });
+    expect(batch.status).toBe(400);
+    const huge = await fetch(expressUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'list_incidents', arguments: { cursor: 'x'.repeat(100_000) } } }),
+    });
+    expect(huge.status).toBe(413);
     // The database itself refuses a write inside the tools' transaction.
     await expect(readOnly(opened.store, (trx) => sql`UPDATE parapet_incident SET state = 'resolved', resolved_at = now()`.execute(trx))).rejects.toThrow(/read-only transaction/);
     expect(await incidentFingerprint(opened.store)).toBe(before);
