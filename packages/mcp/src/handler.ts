@@ -85,7 +85,7 @@ const PRINCIPAL = 'parapetPrincipal';
 const AUDIT_STATE = 'parapetAuditState';
 
 /** Protocol plumbing that reads no evidence: not audited. Anything else that no tool audited is recorded as refused. */
-const PLUMBING = new Set(['initialize', 'ping', 'tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'server/discover', 'logging/setLevel', 'completion/complete']);
+const PLUMBING = new Set(['initialize', 'ping', 'tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'server/discover', 'logging/setLevel', 'completion/complete', 'subscriptions/listen']);
 
 function principalFrom(auth: AuthInfo | undefined): McpPrincipal | undefined {
   const given = auth?.extra?.[PRINCIPAL] as McpPrincipal | undefined;
@@ -184,7 +184,11 @@ export function createParapetMcpHandler(options: McpHandlerOptions): McpHandler 
     const response = await mcp.fetch(new Request(request.url, { method: 'POST', headers: request.headers, body: text }), { authInfo: { ...auth, extra: { ...auth.extra, [AUDIT_STATE]: state } }, parsedBody: body });
     const method = typeof message.method === 'string' ? message.method : '';
     const isRequest = message.id !== undefined && method !== '' && !method.startsWith('notifications/');
-    if (isRequest && !state.audited && !PLUMBING.has(method)) {
+    if (!isRequest || PLUMBING.has(method)) return response;
+    // Evidence-reading calls: wait for the whole answer (the 2025 era may frame it as a short SSE
+    // stream), so the audit row is written before the client sees the result.
+    const answer = await response.text();
+    if (!state.audited) {
       const principal = principalFrom(auth)!;
       const name = method === 'tools/call' ? String(message.params?.name ?? '') : method === 'resources/read' ? String(message.params?.uri ?? '') : method;
       const args = message.params?.arguments;
@@ -204,7 +208,7 @@ export function createParapetMcpHandler(options: McpHandlerOptions): McpHandler 
         onError(error);
       }
     }
-    return response;
+    return new Response(answer, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
   const handler = async (request: Request): Promise<Response> => {

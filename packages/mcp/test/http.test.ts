@@ -237,17 +237,22 @@ describe.each(targets)('MCP over real HTTP on %s', (target) => {
   });
 
   it('audits every call (who, which tool, which incident) through the insert-only table', async () => {
-    const client = await connect(expressUrl, { token: TOKEN, era: 'modern' });
-    try {
-      await client.callTool({ name: 'get_incident', arguments: { id: seeded.search } });
-    } finally {
-      await client.close();
+    const before = (await auditRows(opened.store)).length;
+    for (const era of ['legacy', 'modern'] as const) {
+      const client = await connect(expressUrl, { token: TOKEN, era });
+      try {
+        await client.callTool({ name: 'get_incident', arguments: { id: seeded.search } });
+      } finally {
+        await client.close();
+      }
     }
     const rows = await auditRows(opened.store);
+    expect(rows.length - before).toBe(2); // one row per call, in both protocol eras
     const last = rows.at(-1)!;
     expect(last).toMatchObject({ actor_id: 'u-ada', transport: 'http', kind: 'tool', name: 'get_incident', incident_id: seeded.search, outcome: 'ok' });
     expect(last.client).toBe('parapet-test/1.0.0');
     expect(rows.some((r) => r.outcome === 'error')).toBe(true);
+
     expect(rows.some((r) => r.kind === 'resource')).toBe(true);
     await expect(sql`UPDATE parapet_mcp_audit SET actor_id = 'someone-else'`.execute(opened.store.db)).rejects.toThrow(/insert-only/);
   });

@@ -26,6 +26,8 @@ describe('OAuth resource-server mode', () => {
     tokens.set('no-scope', { token: 'no-scope', clientId: 'claude', scopes: [], expiresAt, resource, extra: { sub: 'user-42' } });
     handler = createParapetMcpHandler({
       store: opened.store,
+      // An in-process monitor plugs in through the same interface as Prometheus.
+      sloStatus: { name: 'monitor', status: async ({ slo }) => [{ slo: slo ?? 'checkout-availability', burnRates: { '5m': 2 }, budgetRemaining: 0.9, objective: 0.995 }] },
       oauth: {
         resource,
         authorizationServers: ['https://auth.example.com'],
@@ -76,9 +78,15 @@ describe('OAuth resource-server mode', () => {
     try {
       const r = await client.callTool({ name: 'list_incidents', arguments: { limit: 1 } });
       expect(r.isError).toBeFalsy();
+      expect((await client.callTool({ name: 'slo_status', arguments: { slo: 'search' } })).structuredContent).toEqual({
+        source: 'monitor',
+        available: true,
+        message: null,
+        slos: [{ slo: 'search', burnRates: { '5m': 2 }, budgetRemaining: 0.9, objective: 0.995 }],
+      });
     } finally {
       await client.close();
     }
-    expect((await auditRows(opened.store)).at(-1)).toMatchObject({ actor_id: 'user-42', name: 'list_incidents', outcome: 'ok' });
+    expect((await auditRows(opened.store)).map((r) => `${r.actor_id} ${r.name} ${r.outcome}`)).toEqual(['user-42 list_incidents ok', 'user-42 slo_status ok']);
   });
 });
