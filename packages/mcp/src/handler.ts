@@ -4,7 +4,7 @@ import { closeable, errorResponse, parseOptions, ParapetError, type Closeable } 
 import type { EvidenceStore } from '@parapet/evidence-pg';
 import type { RunbookSource, SloStatusSource } from './sources.js';
 import { recordMcpCall } from './audit.js';
-import { buildServer, type McpPrincipal } from './tools.js';
+import { buildServer, PLUMBING, type McpPrincipal } from './tools.js';
 import { VERSION } from './version.js';
 
 /** The OAuth 2.1 resource-server profile of the MCP authorization spec. */
@@ -83,9 +83,6 @@ export interface McpHandler extends Closeable {
 
 const PRINCIPAL = 'parapetPrincipal';
 const AUDIT_STATE = 'parapetAuditState';
-
-/** Protocol plumbing that reads no evidence: not audited. Anything else that no tool audited is recorded as refused. */
-const PLUMBING = new Set(['initialize', 'ping', 'tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'server/discover', 'logging/setLevel', 'completion/complete', 'subscriptions/listen']);
 
 function principalFrom(auth: AuthInfo | undefined): McpPrincipal | undefined {
   const given = auth?.extra?.[PRINCIPAL] as McpPrincipal | undefined;
