@@ -27,7 +27,7 @@ describe('parseArgs', () => {
       [['cost', '--out', 'x'], 'parapet cost does not take --out; it takes --config.'],
       [['cost', 'prometheus'], 'Unexpected argument "prometheus": parapet cost takes no target.'],
       [['gen', 'prometheus', 'extra'], 'Unexpected argument "extra".'],
-      [['deploy'], 'Unknown command "deploy". Commands are gen and cost.'],
+      [['deploy'], 'Unknown command "deploy". Commands are gen, cost and mcp.'],
     ];
     for (const [argv, message] of cases) {
       let caught: unknown;

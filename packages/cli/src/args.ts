@@ -2,6 +2,7 @@
 import { parseArgs as parseArgv } from 'node:util';
 import { costHelp, type CostArgs } from './commands/cost.js';
 import { TARGETS, defaultOut, genHelp, type GenArgs, type Target } from './commands/gen.js';
+import { mcpArgs, mcpHelp, type McpArgs } from './commands/mcp.js';
 import { UsageError } from './errors.js';
 
 export { TARGETS, type Target };
@@ -9,6 +10,7 @@ export { TARGETS, type Target };
 export type Command =
   | ({ readonly kind: 'gen' } & GenArgs)
   | ({ readonly kind: 'cost' } & CostArgs)
+  | ({ readonly kind: 'mcp' } & McpArgs)
   | { readonly kind: 'help' };
 
 export const DEFAULT_CONFIG = 'parapet.config.ts';
@@ -17,19 +19,23 @@ const OPTIONS = {
   config: { type: 'string', short: 'c' },
   out: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
+  http: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
 /** The options each command takes (`--help` is always allowed). */
-const ACCEPTS: Record<'gen' | 'cost', readonly OptionName[]> = { gen: ['config', 'out'], cost: ['config'] };
-const EXAMPLE_VALUE: Record<OptionName, string> = { config: DEFAULT_CONFIG, out: 'ops/prometheus', help: '' };
+const ACCEPTS: Record<'gen' | 'cost' | 'mcp', readonly OptionName[]> = { gen: ['config', 'out'], cost: ['config'], mcp: ['http', 'port', 'host'] };
+const EXAMPLE_VALUE: Record<OptionName, string> = { config: DEFAULT_CONFIG, out: 'ops/prometheus', help: '', http: '', port: '7341', host: '127.0.0.1' };
 
-const rows = [...genHelp.commands, ...costHelp.commands];
+const rows = [...genHelp.commands, ...costHelp.commands, ...mcpHelp.commands];
 const width = Math.max(...rows.map(([name]) => name.length)) + 2;
 
 export const USAGE = `Usage:
   ${genHelp.synopsis}
   ${costHelp.synopsis}
+  ${mcpHelp.synopsis}
   parapet help
 
 ${rows.map(([name, text]) => `  ${name.padEnd(width)}${text}`).join('\n')}
@@ -38,6 +44,8 @@ Options:
   -c, --config <file>  TypeScript or JavaScript config (.ts .mts .cts .js .mjs .cjs) whose default export
                        is defineConfig({ providers: [...] }) (default: ${DEFAULT_CONFIG})
   -o, --out <dir>      output folder for gen (default: parapet/<target>)
+  --http               parapet mcp: serve HTTP (Bearer $PARAPET_MCP_TOKEN) instead of stdio
+  --port <n>, --host <addr>  the --http listener (default 7341 on 127.0.0.1)
   -h, --help           this text
 
 Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.
@@ -70,12 +78,16 @@ export function parseArgs(argv: readonly string[]): Command {
   const [command, target, ...rest] = positionals;
   if (values.help || command === 'help') return { kind: 'help' };
   if (command === undefined) throw new UsageError('No command given.');
-  if (command !== 'gen' && command !== 'cost') {
-    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen and cost.`);
+  if (command !== 'gen' && command !== 'cost' && command !== 'mcp') {
+    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen, cost and mcp.`);
   }
   const given = (Object.keys(values) as OptionName[]).filter((name) => values[name] !== undefined);
   const extra = given.find((name) => !ACCEPTS[command].includes(name));
   if (extra !== undefined) throw new UsageError(`parapet ${command} does not take --${extra}; it takes ${list(ACCEPTS[command])}.`);
+  if (command === 'mcp') {
+    if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet mcp takes no target.`);
+    return { kind: 'mcp', ...mcpArgs(values) };
+  }
   const config = values.config ?? DEFAULT_CONFIG;
   if (command === 'cost') {
     if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet cost takes no target.`);

@@ -1,0 +1,3 @@
+import { parapetProject } from '@parapet/vitest-preset';
+
+export default parapetProject('mcp');
