@@ -284,7 +284,7 @@ export function createRoutes(ctx: RouteContext): OperatorRoute[] {
       const incidentId = params.id!;
       const outcome = await ctx.engineTx(async (trx): Promise<{ error: ParapetError } | { exec: ExecRow; preview: PreviewRow }> => {
         const now = iso();
-        const state = (await sql<{ state: string }>`SELECT state FROM parapet_incident WHERE id = ${incidentId}::bigint FOR SHARE`.execute(trx)).rows[0];
+        const state = (await sql<{ state: string }>`SELECT state FROM parapet_incident WHERE id = ${incidentId}::bigint FOR UPDATE`.execute(trx)).rows[0];
         if (!state) return { error: new ParapetError('NOT_FOUND', `no incident ${incidentId}.`) };
         // The one place a preview is consumed: a conditional update, so exactly one caller wins.
         const consumed = (
@@ -337,6 +337,9 @@ export function createRoutes(ctx: RouteContext): OperatorRoute[] {
       const incidentId = params.id!;
       const outcome = await ctx.engineTx(async (trx): Promise<{ error: ParapetError } | { row: PreviewRow }> => {
         const now = iso();
+        // Lock order everywhere: the incident row first, then the engine's rows.
+        const exists = (await sql`SELECT 1 FROM parapet_incident WHERE id = ${incidentId}::bigint FOR UPDATE`.execute(trx)).rows.length > 0;
+        if (!exists) return { error: new ParapetError('NOT_FOUND', `no incident ${incidentId}.`) };
         const row = (
           await sql<PreviewRow>`UPDATE parapet_response_preview SET state = 'cancelled', decided_at = ${now}::timestamptz
             WHERE id = ${params.preview!} AND incident_id = ${incidentId}::bigint AND state = 'pending' AND actor_id = ${actor.id}
