@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { databaseUrl } from '@parapet/vitest-preset/services';
-import { createEvidenceStore, createOperatorApiHandler, type AlertmanagerPayload, type EvidenceStoreHandle } from '@parapet/evidence-pg';
+import { createEvidenceStore, createOperatorApiHandler, type Actor, type AlertmanagerPayload, type EvidenceStoreHandle } from '@parapet/evidence-pg';
 import { responseExtension } from '../src/index.js';
 
 export const responder = { id: 'u-ada', name: 'Ada', role: 'responder' as const };
@@ -157,9 +157,9 @@ export async function until<T>(check: () => Promise<T | undefined | false> | T |
 
 /** The operator API with the response routes, and a JSON caller acting as `actor`. */
 export function api(store: EvidenceStoreHandle, routes: Parameters<typeof createOperatorApiHandler>[0]['routes']) {
-  const actors = { [responder.id]: responder, [other.id]: other, [viewer.id]: viewer };
+  const actors: Record<string, Actor> = { [responder.id]: responder, [other.id]: other, [viewer.id]: viewer };
   const handler = createOperatorApiHandler({ store, routes, authorize: (r) => actors[r.headers.get('x-user') ?? ''] ?? null });
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, actor = responder) => {
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, actor: Actor = responder) => {
     const res = await handler(new Request(`http://ops.example.com/api${path}`, { method, headers: { 'x-user': actor.id, ...(method === 'POST' && { 'content-type': 'application/json' }) }, ...(method === 'POST' && { body: JSON.stringify(body ?? {}) }) }));
     return { status: res.status, body: (await res.json()) as any };
   };
