@@ -5,7 +5,27 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { databaseUrl } from '@parapet/vitest-preset/services';
 import { createEvidenceStore, createOperatorApiHandler, type Actor, type AlertmanagerPayload, type EvidenceStoreHandle } from '@parapet/evidence-pg';
-import { responseExtension } from '../src/index.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { responseExtension, responseOpenApiDocument } from '../src/index.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema(responseOpenApiDocument as never, 'openapi');
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const templates = Object.keys(responseOpenApiDocument.paths).map((t) => ({ t, re: new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+
+/** Every response of a route this package documents must match its OpenAPI description (status and body). */
+export function conforms(method: 'get' | 'post', path: string, status: number, body: unknown): void {
+  const template = templates.find((x) => x.re.test(path.split('?')[0]!))?.t;
+  if (!template) return; // evidence-pg's own routes: its contract test covers them
+  const operation = (responseOpenApiDocument.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)[template]![method];
+  if (!operation) throw new Error(`${method.toUpperCase()} ${template} is not in openapi.json`);
+  if (!operation.responses[String(status)]) throw new Error(`${method.toUpperCase()} ${template} answered ${status}, which openapi.json does not declare`);
+  const validate = ajv.getSchema(`openapi#/${pointer('paths', template, method, 'responses', String(status), 'content', 'application/json', 'schema')}`)!;
+  if (!validate(body)) throw new Error(`${method.toUpperCase()} ${template} ${status} does not match openapi.json: ${ajv.errorsText(validate.errors)}`);
+}
 
 export const responder = { id: 'u-ada', name: 'Ada', role: 'responder' as const };
 export const other = { id: 'u-bob', name: 'Bob', role: 'responder' as const };
@@ -161,7 +181,9 @@ export function api(store: EvidenceStoreHandle, routes: Parameters<typeof create
   const handler = createOperatorApiHandler({ store, routes, authorize: (r) => actors[r.headers.get('x-user') ?? ''] ?? null });
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown, actor: Actor = responder) => {
     const res = await handler(new Request(`http://ops.example.com/api${path}`, { method, headers: { 'x-user': actor.id, ...(method === 'POST' && { 'content-type': 'application/json' }) }, ...(method === 'POST' && { body: JSON.stringify(body ?? {}) }) }));
-    return { status: res.status, body: (await res.json()) as any };
+    const json = (await res.json()) as any;
+    conforms(method === 'GET' ? 'get' : 'post', path, res.status, json);
+    return { status: res.status, body: json };
   };
   return { handler, call };
 }

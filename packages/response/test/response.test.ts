@@ -354,7 +354,7 @@ for (const target of ['pglite', 'postgres'] as const) {
     it('health and metrics: outbox lag and escalation lag', async () => {
       const down = await receiver(() => ({ status: 503 }));
       cleanup.push(() => down.close());
-      const { store, engine, clock } = await setup({ notifiers: [slackNotifier({ name: 'slack-incidents', url: down.url('/s') }), webhookNotifier({ name: 'pager', url: down.url('/p'), secret: SECRET }), teamsNotifier({ name: 'teams-leads', url: down.url('/t') })] });
+      const { store, engine, clock, call } = await setup({ notifiers: [slackNotifier({ name: 'slack-incidents', url: down.url('/s') }), webhookNotifier({ name: 'pager', url: down.url('/p'), secret: SECRET }), teamsNotifier({ name: 'teams-leads', url: down.url('/t') })] });
       const { Registry } = await import('prom-client');
       const { createResponseMetrics } = await import('../src/index.js');
       const registry = new Registry();
@@ -370,6 +370,7 @@ for (const target of ['pglite', 'postgres'] as const) {
       // Escalation lag: due at 09:05, nobody ticks until 09:07.
       clock.set('2026-08-20T09:07:00Z');
       expect((await engine.health()).escalationLagSeconds).toBe(120);
+      expect((await call('GET', '/response/health', undefined, viewer)).body).toEqual({ outbox: { pending: 1, oldestPendingAgeSeconds: 420 }, failuresByChannel: { 'slack-incidents': 0, pager: 0, 'teams-leads': 0 }, escalationLagSeconds: 120 });
     });
   });
 }
