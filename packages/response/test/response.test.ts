@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAlertmanagerWebhook } from '@parapet/evidence-pg';
 import { needs } from '@parapet/vitest-preset/services';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResponseEngine, defineRunbook, slackNotifier, teamsNotifier, webhookNotifier, type Capability, type ResponseEngineOptions } from '../src/index.js';
@@ -215,13 +216,15 @@ for (const target of ['pglite', 'postgres'] as const) {
       }
     });
 
-    it('one notification per transition: re-deliveries do not notify again; resolve notifies once', async () => {
+    it('one notification per transition: re-deliveries through the Alertmanager webhook do not notify again; resolve notifies once', async () => {
       const { store, engine, slack } = await setup();
-      for (let i = 0; i < 3; i++) await store.ingestAlertmanager({ payload: payload([{ fingerprint: 'fp00000000000009', startsAt: '2026-08-20T08:59:00Z' }]) });
+      const webhook = createAlertmanagerWebhook({ store, tokens: ['am-token-0123456789abcdef'] });
+      const deliver = async (p: unknown) => expect((await webhook(new Request('http://app/parapet/alertmanager', { method: 'POST', headers: { authorization: 'Bearer am-token-0123456789abcdef', 'content-type': 'application/json' }, body: JSON.stringify(p) }))).status).toBe(200);
+      for (let i = 0; i < 3; i++) await deliver(payload([{ fingerprint: 'fp00000000000009', startsAt: '2026-08-20T08:59:00Z' }]));
       await engine.tick();
       await engine.tick();
       expect(slack.accepted).toHaveLength(1);
-      for (let i = 0; i < 2; i++) await store.ingestAlertmanager({ payload: payload([{ fingerprint: 'fp00000000000009', status: 'resolved', startsAt: '2026-08-20T08:59:00Z', endsAt: '2026-08-20T09:00:00Z' }]) });
+      for (let i = 0; i < 2; i++) await deliver(payload([{ fingerprint: 'fp00000000000009', status: 'resolved', startsAt: '2026-08-20T08:59:00Z', endsAt: '2026-08-20T09:00:00Z' }]));
       await engine.tick();
       expect(slack.accepted.map((a) => JSON.parse(a.body).text.split(']')[0])).toEqual(['[FIRING', '[RESOLVED']);
     });
