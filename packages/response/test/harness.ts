@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
 import { databaseUrl } from '@parapet/vitest-preset/services';
 import { createEvidenceStore, createOperatorApiHandler, type Actor, type AlertmanagerPayload, type EvidenceStoreHandle } from '@parapet/evidence-pg';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -69,10 +70,32 @@ export interface Opened {
 
 export type TargetName = 'pglite' | 'postgres';
 
+let template: Promise<PGlite> | undefined;
+function pgliteTemplate(): Promise<PGlite> {
+  return (template ??= (async () => {
+    const pglite = new PGlite();
+    // Kept open for the file's lifetime (closing the store would close this PGlite).
+    await createEvidenceStore({ pglite: pglite as never, extensions: [responseExtension] });
+    return pglite;
+  })());
+}
+
 export async function openStore(target: TargetName, options: { now?: () => Date; dataDir?: string; url?: string } = {}): Promise<Opened> {
   if (target === 'pglite') {
-    const store = await createEvidenceStore({ extensions: [responseExtension], now: options.now, ...(options.dataDir && { dataDir: options.dataDir }) });
-    return { store, close: () => store.close() };
+    if (options.dataDir) {
+      const store = await createEvidenceStore({ extensions: [responseExtension], now: options.now, dataDir: options.dataDir });
+      return { store, close: () => store.close() };
+    }
+    // A clone of one migrated in-memory database: starting PGlite and migrating is the slow part.
+    const pglite = await (await pgliteTemplate()).clone();
+    const store = await createEvidenceStore({ pglite: pglite as never, extensions: [responseExtension], now: options.now });
+    return {
+      store,
+      async close() {
+        await store.close(); // closes the clone too
+        if (!pglite.closed) await pglite.close();
+      },
+    };
   }
   const db = options.url ? undefined : await createDatabase();
   const url = options.url ?? db!.url;
