@@ -6,6 +6,6 @@ export { createResponseEngine, SYSTEM_ACTOR, type ResponseEngine, type ResponseE
 export { responseExtension } from './migrations.js';
 export { defineRunbook, runbookTemplates, matchRunbook, policyFor } from './runbooks.js';
 export { slackNotifier, teamsNotifier, webhookNotifier, slackSafe, teamsSafe, truncate, parseRetryAfter, backoffMs, classify, TEAMS_MAX_BYTES, type Notifier, type NotificationMessage, type RenderedRequest, type AttemptOutcome } from './notifiers.js';
-export { createResponseMetrics, type ResponseMetrics } from './metrics.js';
+export { createResponseMetrics, responseAlertRules, type ResponseMetrics } from './metrics.js';
 export { responseOpenApiDocument } from './openapi.js';
 export type * from './types.js';

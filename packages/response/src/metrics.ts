@@ -79,3 +79,37 @@ export async function createResponseMetrics(args: { registry: Registry; engine: 
   });
   return { close: unsubscribe };
 }
+
+/**
+ * Prometheus alerting rules on the metrics above, so a broken notifier pages through another path
+ * (route them to a receiver that does not depend on these notifiers, e.g. Alertmanager's own).
+ * Returns one rule group; add it to your rule files.
+ */
+export function responseAlertRules(args: { outboxLagSeconds?: number; failuresPer15m?: number; escalationLagSeconds?: number; severity?: string } = {}) {
+  const severity = args.severity ?? 'page';
+  return {
+    name: 'parapet_response_health',
+    rules: [
+      {
+        alert: 'ParapetNotificationsStuck',
+        expr: `max(parapet_response_outbox_lag_seconds) > ${args.outboxLagSeconds ?? 300}`,
+        for: '5m',
+        labels: { severity, parapet: 'response' },
+        annotations: { summary: 'Parapet notifications are not being delivered.', description: 'The oldest undelivered notification is older than the threshold: no engine is running, or every attempt fails. Check /api/response/health and the incident timelines.' },
+      },
+      {
+        alert: 'ParapetNotifierFailing',
+        expr: `sum by (channel) (increase(parapet_response_notification_failures_total[15m])) > ${args.failuresPer15m ?? 3}`,
+        labels: { severity, parapet: 'response' },
+        annotations: { summary: 'A Parapet notification channel is failing ({{ $labels.channel }}).', description: 'Attempts to this channel fail repeatedly: a revoked Slack/Teams URL, a rotated secret, or the receiver is down.' },
+      },
+      {
+        alert: 'ParapetEscalationsLate',
+        expr: `max(parapet_response_escalation_lag_seconds) > ${args.escalationLagSeconds ?? 120}`,
+        for: '2m',
+        labels: { severity, parapet: 'response' },
+        annotations: { summary: 'Parapet escalations are overdue.', description: 'An escalation is due but was not paged: no response engine is ticking.' },
+      },
+    ],
+  };
+}
