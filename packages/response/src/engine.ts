@@ -315,13 +315,14 @@ export async function createResponseEngine(options: ResponseEngineOptions): Prom
     });
   }
 
-  async function processOneEvent(report: TickReport): Promise<boolean> {
+  async function processOneEvent(report: TickReport, skip: string[]): Promise<boolean> {
     return engineTx(async (trx) => {
       const ev = (
         await sql<{ id: string; incident_id: string; kind: string; at: string }>`SELECT id::text AS id, incident_id::text AS incident_id, kind, ${ISO('at')} AS at
-          FROM parapet_response_event WHERE processed_at IS NULL ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx)
+          FROM parapet_response_event WHERE processed_at IS NULL AND NOT (id::text = ANY(${skip}::text[])) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx)
       ).rows[0];
       if (!ev) return false;
+      skip.push(ev.id); // if this transaction fails, later events still run this tick
       report.events++;
       await sql`UPDATE parapet_response_event SET processed_at = ${iso()}::timestamptz WHERE id = ${ev.id}::bigint`.execute(trx);
       const incident = await loadIncidentRow(trx, ev.incident_id, true);
@@ -372,17 +373,18 @@ export async function createResponseEngine(options: ResponseEngineOptions): Prom
     });
   }
 
-  async function escalateOneDue(report: TickReport): Promise<boolean> {
+  async function escalateOneDue(report: TickReport, skip: string[]): Promise<boolean> {
     return engineTx(async (trx) => {
       const now = iso();
       const row = (
         await sql<{ id: string }>`SELECT i.id::text AS id FROM parapet_incident i
-          WHERE i.state = 'open' AND NOT i.escalation_stopped AND i.next_escalation_at IS NOT NULL
+          WHERE i.state = 'open' AND NOT i.escalation_stopped AND i.next_escalation_at IS NOT NULL AND NOT (i.id::text = ANY(${skip}::text[]))
             AND greatest(i.next_escalation_at, coalesce(i.suppressed_until, i.next_escalation_at)) <= ${now}::timestamptz
             AND NOT EXISTS (SELECT 1 FROM parapet_response_event e WHERE e.incident_id = i.id AND e.processed_at IS NULL)
           ORDER BY i.next_escalation_at LIMIT 1 FOR UPDATE OF i SKIP LOCKED`.execute(trx)
       ).rows[0];
       if (!row) return false;
+      skip.push(row.id);
       const incident = (await loadIncidentRow(trx, row.id, true))!;
       const policy = policyFor(policies, incident);
       if (!policy) {
@@ -625,10 +627,24 @@ export async function createResponseEngine(options: ResponseEngineOptions): Prom
   let ticking: Promise<TickReport> | undefined;
   async function tickOnce(): Promise<TickReport> {
     const report: TickReport = { events: 0, escalations: 0, executions: 0, delivered: 0, retried: 0, failed: 0 };
-    for (let i = 0; i < 100 && (await processOneEvent(report)); i++);
-    for (let i = 0; i < 100 && (await escalateOneDue(report)); i++);
-    for (let i = 0; i < 20 && (await resumeOneExecution(report)); i++);
-    for (let i = 0; i < 10 && (await deliverBatch(report)) > 0; i++);
+    // One failing item (a bug, a constraint) never blocks the others: it is skipped for this tick,
+    // reported to onError, and retried on the next.
+    const step = async (fn: () => Promise<boolean>, skip?: string[]): Promise<boolean> => {
+      const before = skip?.length;
+      try {
+        return await fn();
+      } catch (error) {
+        onError(error);
+        // Go on only past an item we could skip; a failure before picking one (database down) ends the pass.
+        return skip !== undefined && skip.length !== before;
+      }
+    };
+    const skipEvents: string[] = [];
+    const skipIncidents: string[] = [];
+    for (let i = 0; i < 100 && (await step(() => processOneEvent(report, skipEvents), skipEvents)); i++);
+    for (let i = 0; i < 100 && (await step(() => escalateOneDue(report, skipIncidents), skipIncidents)); i++);
+    for (let i = 0; i < 20 && (await step(() => resumeOneExecution(report))); i++);
+    for (let i = 0; i < 10 && (await step(async () => (await deliverBatch(report)) > 0)); i++);
     return report;
   }
   const tick = (): Promise<TickReport> => {

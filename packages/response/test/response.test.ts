@@ -229,6 +229,35 @@ for (const target of ['pglite', 'postgres'] as const) {
       expect(slack.accepted.map((a) => JSON.parse(a.body).text.split(']')[0])).toEqual(['[FIRING', '[RESOLVED']);
     });
 
+    it('one failing transition does not block the others; it is reported and retried on the next tick', async () => {
+      const errors: unknown[] = [];
+      let broken = true;
+      const { store, engine, slack } = await setup({ incidentUrl: (id) => { if (broken && id === '1') throw new Error('boom'); return `https://ops.example.com/i/${id}`; }, onError: (e) => errors.push(e) });
+      await open(store, 'pz00000000000001');
+      await open(store, 'pz00000000000002');
+      expect((await engine.tick()).delivered).toBe(1);
+      expect(errors.map(String)).toEqual(['Error: boom']);
+      broken = false;
+      expect((await engine.tick()).delivered).toBe(1);
+      expect(slack.accepted).toHaveLength(2);
+    });
+
+    it("evidence-pg's archiver removes a resolved incident together with its response rows", async () => {
+      const { store, engine, call, clock } = await setup();
+      const id = await open(store);
+      const p = (await call('POST', `/incidents/${id}/runbooks/dead-letters/steps/requeue/preview`, {})).body.preview;
+      await call('POST', `/incidents/${id}/previews/${p.id}/confirm`, { rationale: 'go' });
+      await store.act({ incidentId: id, action: 'resolve', actor: responder, rationale: 'fixed' });
+      await engine.tick();
+      clock.advance(2 * 86_400_000);
+      const report = await store.archive({ olderThanMs: 86_400_000, exportAudits: () => {} });
+      expect(report.incidents).toBe(1);
+      expect(await store.getIncident({ id })).toBeUndefined();
+      const { sql } = await import('kysely');
+      const left = await sql<{ n: string }>`SELECT (SELECT count(*) FROM parapet_response_outbox) + (SELECT count(*) FROM parapet_response_preview) + (SELECT count(*) FROM parapet_response_execution) AS n`.execute(store.db);
+      expect(Number(left.rows[0]!.n)).toBe(0);
+    });
+
     it('429 with Retry-After is honoured; the outcome lands on the timeline', async () => {
       const slow = await receiver((_r, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '120' }, body: 'rate_limited' } : { status: 200, body: 'ok' }));
       cleanup.push(() => slow.close());
