@@ -198,9 +198,9 @@ for (const target of ['pglite', 'postgres'] as const) {
           await opened.close();
           opened = await openStore(target, { now: clock.now, dataDir: dir });
         } else {
+          const first = opened;
           const again = await openStore('postgres', { now: clock.now, url });
-          await opened.store.close();
-          opened = { ...again, close: async () => { await again.store.close(); await (await import('./harness.js')).createDatabase().then((d) => d.drop()); } };
+          opened = { ...again, close: async () => { await again.close(); await first.close(); } }; // first.close() drops the database
         }
         ({ engine, call, hook } = await setup({ now: clock.now }, opened));
         clock.set('2026-08-20T10:30:00Z'); // tier 2 was due at 09:10, suppressed until 11:00
