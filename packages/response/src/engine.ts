@@ -214,6 +214,9 @@ export async function createResponseEngine(options: ResponseEngineOptions): Prom
     }
   };
   const delivery = opts.delivery;
+  if (delivery.timeoutMs >= opts.leaseMs) {
+    throw new ParapetError('INVALID_OPTIONS', `createResponseEngine(): delivery.timeoutMs (${delivery.timeoutMs}) must be below leaseMs (${opts.leaseMs}); otherwise a slow but live delivery could be taken over by another process and sent twice.`);
+  }
 
   const runbooksFor = (incident: { slo: string | null; alertname: string }) =>
     runbooks.flatMap((runbook) => {

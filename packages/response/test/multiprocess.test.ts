@@ -36,7 +36,7 @@ for (const via of ['postgres', 'pgbouncer'] as const) {
       const errors: string[] = [];
       try {
         for (let i = 0; i < 3; i++) {
-          const c = spawnWorker({ DATABASE_URL: url, RECEIVER_URL: hook.url(''), SECRET, LEASE_MS: '1500' });
+          const c = spawnWorker({ DATABASE_URL: url, RECEIVER_URL: hook.url(''), SECRET, LEASE_MS: '10000' });
           c.on('message', (m: any) => (m.error ? errors.push(m.error) : m.phase && attempts.push(m)));
           children.push(c);
         }

@@ -229,6 +229,11 @@ for (const target of ['pglite', 'postgres'] as const) {
       expect(slack.accepted.map((a) => JSON.parse(a.body).text.split(']')[0])).toEqual(['[FIRING', '[RESOLVED']);
     });
 
+    it('refuses a delivery timeout that outlives the lease, and a policy naming an unknown channel', async () => {
+      await expect(setup({ leaseMs: 5_000 })).rejects.toThrow(/delivery.timeoutMs \(10000\) must be below leaseMs \(5000\)/);
+      await expect(setup({ policies: [{ name: 'p', ackGraceMs: 0, tiers: [{ targets: ['sms'], escalateAfterMs: 1 }] }] })).rejects.toThrow(/names channel "sms", but no notifier has that name/);
+    });
+
     it('one failing transition does not block the others; it is reported and retried on the next tick', async () => {
       const errors: unknown[] = [];
       let broken = true;
