@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, exitCode: 1 },
   /** The request conflicts with the current state (a stale version, a consumed token). */
   CONFLICT: { status: 409, exitCode: 1 },
+  /** The resource existed but is no longer usable (an expired preview token). */
+  GONE: { status: 410, exitCode: 1 },
   /** An Idempotency-Key was reused with a different request body. */
   IDEMPOTENCY_KEY_REUSED: { status: 422, exitCode: 1 },
   /** A dependency (database, Redis) failed transiently; retrying may succeed. */

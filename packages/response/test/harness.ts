@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { databaseUrl } from '@parapet/vitest-preset/services';
+import { createEvidenceStore, createOperatorApiHandler, type Actor, type AlertmanagerPayload, type EvidenceStoreHandle } from '@parapet/evidence-pg';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { responseExtension, responseOpenApiDocument } from '../src/index.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema(responseOpenApiDocument as never, 'openapi');
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const templates = Object.keys(responseOpenApiDocument.paths).map((t) => ({ t, re: new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+
+/** Every response of a route this package documents must match its OpenAPI description (status and body). */
+export function conforms(method: 'get' | 'post', path: string, status: number, body: unknown): void {
+  const template = templates.find((x) => x.re.test(path.split('?')[0]!))?.t;
+  if (!template) return; // evidence-pg's own routes: its contract test covers them
+  const operation = (responseOpenApiDocument.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)[template]![method];
+  if (!operation) throw new Error(`${method.toUpperCase()} ${template} is not in openapi.json`);
+  if (!operation.responses[String(status)]) throw new Error(`${method.toUpperCase()} ${template} answered ${status}, which openapi.json does not declare`);
+  const validate = ajv.getSchema(`openapi#/${pointer('paths', template, method, 'responses', String(status), 'content', 'application/json', 'schema')}`)!;
+  if (!validate(body)) throw new Error(`${method.toUpperCase()} ${template} ${status} does not match openapi.json: ${ajv.errorsText(validate.errors)}`);
+}
+
+export const responder = { id: 'u-ada', name: 'Ada', role: 'responder' as const };
+export const other = { id: 'u-bob', name: 'Bob', role: 'responder' as const };
+export const viewer = { id: 'u-vic', name: 'Vic', role: 'viewer' as const };
+
+/** A clock tests move by hand. */
+export function manualClock(start = '2026-08-20T09:00:00.000Z') {
+  let t = Date.parse(start);
+  return { now: () => new Date(t), advance: (ms: number) => void (t += ms), set: (iso: string) => void (t = Date.parse(iso)), get ms() { return t; } };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function createDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `parapet_rs_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    name,
+    url: withDatabase(databaseUrl, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface Opened {
+  store: EvidenceStoreHandle;
+  url?: string;
+  close(): Promise<void>;
+}
+
+export type TargetName = 'pglite' | 'postgres';
+
+let template: Promise<PGlite> | undefined;
+function pgliteTemplate(): Promise<PGlite> {
+  return (template ??= (async () => {
+    const pglite = new PGlite();
+    // Kept open for the file's lifetime (closing the store would close this PGlite).
+    await createEvidenceStore({ pglite: pglite as never, extensions: [responseExtension] });
+    return pglite;
+  })());
+}
+
+export async function openStore(target: TargetName, options: { now?: () => Date; dataDir?: string; url?: string } = {}): Promise<Opened> {
+  if (target === 'pglite') {
+    if (options.dataDir) {
+      const store = await createEvidenceStore({ extensions: [responseExtension], now: options.now, dataDir: options.dataDir });
+      return { store, close: () => store.close() };
+    }
+    // A clone of one migrated in-memory database: starting PGlite and migrating is the slow part.
+    const pglite = await (await pgliteTemplate()).clone();
+    const store = await createEvidenceStore({ pglite: pglite as never, extensions: [responseExtension], now: options.now });
+    return {
+      store,
+      async close() {
+        await store.close(); // closes the clone too
+        if (!pglite.closed) await pglite.close();
+      },
+    };
+  }
+  const db = options.url ? undefined : await createDatabase();
+  const url = options.url ?? db!.url;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {});
+  const store = await createEvidenceStore({ database: new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), extensions: [responseExtension], now: options.now });
+  return {
+    store,
+    url,
+    async close() {
+      await store.close();
+      await pool.end();
+      await db?.drop();
+    },
+  };
+}
+
+/** An Alertmanager v4 payload as Alertmanager sends it. */
+export function payload(alerts: { fingerprint: string; status?: 'firing' | 'resolved'; startsAt: string; endsAt?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[]): AlertmanagerPayload {
+  const list = alerts.map((a) => ({
+    status: a.status ?? 'firing',
+    labels: { alertname: 'CheckoutAvailabilityBudgetBurnPage', service: 'checkout', severity: 'page', slo: 'checkout_availability', ...a.labels },
+    annotations: { summary: `checkout errors (${a.fingerprint})`, ...a.annotations },
+    startsAt: a.startsAt,
+    endsAt: a.status === 'resolved' ? (a.endsAt ?? a.startsAt) : '0001-01-01T00:00:00Z',
+    generatorURL: 'http://prometheus.example.com:9090/graph',
+    fingerprint: a.fingerprint,
+  }));
+  return {
+    receiver: 'parapet',
+    status: list.every((a) => a.status === 'resolved') ? 'resolved' : 'firing',
+    alerts: list,
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example.com:9093',
+    version: '4',
+    groupKey: `{}:{fp="${alerts[0]!.fingerprint}"}`,
+    truncatedAlerts: 0,
+  } as AlertmanagerPayload;
+}
+
+export interface Received {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export type Reply = { status: number; headers?: Record<string, string>; body?: string } | 'hold';
+
+/**
+ * A local HTTP receiver standing in for Slack, Teams and the webhook target. Records every
+ * request; `accepted` holds only those it answered 2xx and whose response was fully written.
+ */
+export async function receiver(reply: (r: Received, n: number) => Reply = () => ({ status: 200, body: 'ok' })) {
+  const received: Received[] = [];
+  const accepted: Received[] = [];
+  const held: { r: Received; res: ServerResponse }[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r: Received = { path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      received.push(r);
+      const answer = reply(r, received.length);
+      if (answer === 'hold') {
+        held.push({ r, res });
+        return;
+      }
+      res.on('finish', () => {
+        if (answer.status >= 200 && answer.status < 300) accepted.push(r);
+      });
+      res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    received,
+    accepted,
+    held,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const h of held) h.res.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Poll until `check` returns a truthy value (never a fixed sleep). */
+export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The operator API with the response routes, and a JSON caller acting as `actor`. */
+export function api(store: EvidenceStoreHandle, routes: Parameters<typeof createOperatorApiHandler>[0]['routes']) {
+  const actors: Record<string, Actor> = { [responder.id]: responder, [other.id]: other, [viewer.id]: viewer };
+  const handler = createOperatorApiHandler({ store, routes, authorize: (r) => actors[r.headers.get('x-user') ?? ''] ?? null });
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, actor: Actor = responder) => {
+    const res = await handler(new Request(`http://ops.example.com/api${path}`, { method, headers: { 'x-user': actor.id, ...(method === 'POST' && { 'content-type': 'application/json' }) }, ...(method === 'POST' && { body: JSON.stringify(body ?? {}) }) }));
+    const json = (await res.json()) as any;
+    conforms(method === 'GET' ? 'get' : 'post', path, res.status, json);
+    return { status: res.status, body: json };
+  };
+  return { handler, call };
+}

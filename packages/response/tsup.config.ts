@@ -1,0 +1,3 @@
+import { parapetBuild } from '../../tooling/tsup/preset.js';
+
+export default parapetBuild({ index: 'src/index.ts' });
