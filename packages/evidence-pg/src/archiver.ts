@@ -74,6 +74,10 @@ export async function archive(ctx: { db: Kysely<EvidenceDatabase>; args: Archive
     });
     if (done) break;
   }
+  if (report.incidents > 0) {
+    // Moves the queue's change token: deleting old rows does not raise max(change_seq).
+    await sql`INSERT INTO parapet_loop (name, at) VALUES ('last_archive', clock_timestamp()) ON CONFLICT (name) DO UPDATE SET at = excluded.at`.execute(db);
+  }
   for (const o of otherTables) {
     const res = await sql<{ n: string }>`WITH d AS (DELETE FROM ${sql.table(o.table)} WHERE ${o.where} RETURNING 1) SELECT count(*)::text AS n FROM d`.execute(db);
     report.other[o.table] = Number(res.rows[0]!.n);

@@ -229,9 +229,16 @@ export async function createEvidenceStore(options: EvidenceStoreOptions = {}): P
     },
 
     async changeToken() {
-      const row = await db.selectFrom('parapet_incident').select(sql<string | null>`max(change_seq)::text`.as('seq')).executeTakeFirstOrThrow();
-      const count = await db.selectFrom('parapet_incident').select(sql<string>`count(*)::text`.as('n')).executeTakeFirstOrThrow();
-      return `${row.seq ?? '0'}.${count.n}`;
+      // O(1): the newest committed change (index on change_seq) and the last archiver run (deletes
+      // do not raise the maximum). Never a count: that would scan millions of rows per poll.
+      const row = await db
+        .selectFrom('parapet_incident')
+        .select([
+          sql<string | null>`max(change_seq)::text`.as('seq'),
+          sql<string | null>`(SELECT extract(epoch FROM at)::text FROM parapet_loop WHERE name = 'last_archive')`.as('archived'),
+        ])
+        .executeTakeFirstOrThrow();
+      return `${row.seq ?? '0'}.${row.archived ?? '0'}`;
     },
 
     async getIncident({ id }) {

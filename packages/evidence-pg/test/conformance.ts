@@ -431,7 +431,9 @@ export function describeEvidenceStore(target: Target): void {
       expect(dry).toMatchObject({ dryRun: true, incidents: 1, audits: 1, timelineEntries: 2 });
       expect(await store.getIncident({ id: old })).toBeDefined();
       const exported: string[] = [];
+      const token = await store.changeToken();
       const report = await store.archive({ olderThanMs: 7 * 86_400_000, batchSize: 1, exportAudits: (lines) => void exported.push(lines) });
+      expect(await store.changeToken()).not.toBe(token);
       expect(report).toMatchObject({ dryRun: false, incidents: 1, audits: 1, timelineEntries: 2 });
       expect(JSON.parse(exported.join('').trim())).toMatchObject({ action: 'resolve', actor_id: responder.id, rationale: 'done' });
       expect(await store.getIncident({ id: old })).toBeUndefined();
