@@ -6,6 +6,7 @@ import { toNodeHandler } from '@parapet/core/integration';
 import { createAlertmanagerWebhook, createEvidenceStore, createOperatorApiHandler, type AlertmanagerPayload, type EvidenceStoreHandle, type OperatorRoute } from '@parapet/evidence-pg';
 import { databaseUrl } from '@parapet/vitest-preset/services';
 import { createWorkbenchHandler, type WorkbenchHandlerOptions } from '../src/handler.js';
+import { freshBundle } from './bundle.js';
 
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 export const USERS = {
@@ -99,7 +100,7 @@ export async function startWorkbenchServer(args: { target: 'pglite' | 'postgres'
       return (m && USERS[m[1] as keyof typeof USERS]) || null;
     },
   });
-  const workbench = createWorkbenchHandler({ basePath, pollIntervalMs: 500, links: { grafanaUrl: 'https://grafana.example.com', alertmanagerUrl: 'https://alertmanager.example.com', traceUrl: 'https://tempo.example.com/trace/{traceId}' }, ...args.workbench });
+  const workbench = createWorkbenchHandler({ basePath, pollIntervalMs: 500, assetsDir: await freshBundle(), links: { grafanaUrl: 'https://grafana.example.com', alertmanagerUrl: 'https://alertmanager.example.com', traceUrl: 'https://tempo.example.com/trace/{traceId}' }, ...args.workbench });
   const serveApi = toNodeHandler(api);
   const serveWebhook = toNodeHandler(webhook);
   const serveWorkbench = toNodeHandler(workbench);
