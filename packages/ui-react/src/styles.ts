@@ -49,6 +49,7 @@ export const WORKBENCH_CSS = `
 .pw-entry { position: relative; padding: 6px 0 10px 14px; }
 .pw-entry::before { content: ""; position: absolute; left: -8px; top: 12px; width: 11px; height: 11px; border-radius: 50%; background: #5f6b7a; border: 2px solid #fff; }
 .pw-entry-operator::before { background: #0b57d0; border-radius: 2px; }
+.pw-entry-change::before { background: #7a4d00; border-radius: 0; transform: rotate(45deg); }
 .pw-entry-suspect { background: #fff8e6; border-radius: 6px; }
 .pw-entry-head { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .pw-kind { font-weight: 700; }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { needs, report } from '@parapet/vitest-preset/services';
 import { CHROMIUM, launchChromium } from './browser.js';
+import { fakeResponseRoutes } from './fake-response.js';
 import { seedQueue } from './seed.js';
 import { payload, startWorkbenchServer, USERS, type WorkbenchServer } from './server.js';
 
@@ -95,6 +96,8 @@ for (const target of targets) {
         return Array.from(root.querySelectorAll('[data-testid]')).map((e) => e.getAttribute('data-testid')).filter((t) => ['summary', 'timeline', 'links', 'action-items', 'controls'].includes(t!));
       });
       expect(order).toEqual(['summary', 'timeline', 'links', 'action-items', 'controls']);
+      // @parapet/response is not installed here: its route answers 404, so no runbook panel.
+      expect(await page.locator('[data-testid=runbooks]').count()).toBe(0);
       const suspects = page.locator('[data-testid=timeline] li.pw-entry-suspect');
       await until(async () => (await suspects.count()) === 2, 'two suspect entries');
       expect(await suspects.evaluateAll((els) => els.map((e) => e.getAttribute('data-type')))).toEqual(['deploy', 'flag_change']);
@@ -236,3 +239,45 @@ for (const target of targets) {
     });
   });
 }
+
+describe.skipIf(!haveChromium)('runbook panel, when the response routes are installed', () => {
+  let server: WorkbenchServer;
+  let closeBrowser: () => Promise<void>;
+  let context: BrowserContext;
+  const fake = fakeResponseRoutes(() => server.store);
+
+  beforeAll(async () => {
+    server = await startWorkbenchServer({ target: 'pglite', routes: fake.routes });
+    await seedQueue(server);
+    ({ context, close: closeBrowser } = await launchChromium());
+    await context.addCookies([{ name: 'parapet_user', value: 'ada', url: server.url }]);
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.close();
+  });
+
+  it('previews a step, shows its effect and warnings as text, and a double confirm runs it once', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/parapet/incidents/3`);
+    const panel = page.locator('[data-testid=runbooks]');
+    await panel.waitFor();
+    const order = await page.evaluate(() => Array.from(document.querySelector('[data-parapet-workbench]')!.shadowRoot!.querySelectorAll('section[data-testid]')).map((e) => e.getAttribute('data-testid')));
+    expect(order).toEqual(['summary', 'timeline', 'links', 'action-items', 'runbooks', 'controls']);
+    await panel.getByRole('button', { name: /Preview .Requeue dead letters/ }).click();
+    const form = page.locator('[data-testid=confirm-requeue]');
+    await form.waitFor();
+    expect(await form.innerText()).toContain('requeue 41 jobs from checkout.dlq');
+    expect(await form.innerText()).toContain('<b>3 jobs</b> are older than 24 h');
+    await form.getByLabel(/Rationale/).fill('DLQ growing since the deploy');
+    await form.evaluate((f) => {
+      (f as HTMLFormElement).requestSubmit();
+      (f as HTMLFormElement).requestSubmit();
+    });
+    await panel.locator('.pw-ok').waitFor();
+    expect(await panel.locator('.pw-ok').innerText()).toMatch(/succeeded|ran once/);
+    expect(fake.confirms()).toBe(1);
+    await page.locator('[data-testid=timeline] li[data-type=system_action]').waitFor();
+    await page.close();
+  });
+});

@@ -9,6 +9,8 @@ import { ErrorNotice } from './notice.js';
 import { Link } from './router.js';
 import { RunbookPanel } from './runbook.js';
 
+const OPERATOR_TYPES = new Set(['acknowledged', 'note', 'operator_action']);
+
 /** Deploys and flag changes this long before (or after) the incident opened are suspects. */
 const SUSPECT_WINDOW_MS = 30 * 60_000;
 
@@ -133,22 +135,25 @@ export function Timeline({ detail }: { detail: Detail }) {
     <Section title="Timeline" testId="timeline">
       <ol className="pw-timeline" aria-label="Incident timeline, oldest first">
         {detail.timeline.map((t) => {
-          const operator = t.actor !== null && t.actor !== 'deploy-token';
+          // Operator entries: what a person did through the API (audited, actor from authorize).
+          // Deploys and flag changes are external evidence; everything else is the system.
+          const operator = t.actor !== null && (OPERATOR_TYPES.has(t.type) || names.has(t.actor));
+          const change = t.type === 'deploy' || t.type === 'flag_change';
           const suspect = isSuspect(t, detail.incident);
           const rationale = typeof t.data.rationale === 'string' ? t.data.rationale : undefined;
           const link = safeHref(t.data.url);
           return (
             <li
               key={t.id}
-              className={`pw-entry ${operator ? 'pw-entry-operator' : 'pw-entry-system'} ${suspect ? 'pw-entry-suspect' : ''}`}
+              className={`pw-entry ${operator ? 'pw-entry-operator' : change ? 'pw-entry-change' : 'pw-entry-system'} ${suspect ? 'pw-entry-suspect' : ''}`}
               data-type={t.type}
-              data-actor-kind={operator ? 'operator' : 'system'}
+              data-actor-kind={operator ? 'operator' : change ? 'change' : 'system'}
             >
               <div className="pw-entry-head">
                 <span className="pw-kind">{TYPE_LABELS[t.type] ?? t.type}</span>
                 {suspect ? <span className="pw-badge pw-suspect">⚑ suspect: changed near the start</span> : null}
                 <span className={operator ? 'pw-who-operator' : 'pw-who-system'} data-testid="entry-actor">
-                  {operator ? `by ${names.get(t.actor!) ?? t.actor} (operator)` : t.actor === 'deploy-token' ? 'by CI (deploy token)' : 'system'}
+                  {operator ? `by ${names.get(t.actor!) ?? t.actor} (operator)` : change ? (t.actor === 'deploy-token' ? 'change, from CI (deploy token)' : t.actor ? `change, by ${t.actor}` : 'change') : 'system'}
                 </span>
                 <time className="pw-meta" dateTime={t.at}>
                   {when(t.at)}
