@@ -3,7 +3,7 @@
 
 export { Workbench, WorkbenchProvider, IsolatedRoot, type WorkbenchProps } from './components/workbench.js';
 export { Queue, type QueueProps } from './components/queue.js';
-export { IncidentDetail, IncidentSummary, Timeline, ExternalLinks, ActionItems } from './components/detail.js';
+export { IncidentDetail, IncidentSummary, Timeline, ExternalLinks, ActionItems, actorNamesOf } from './components/detail.js';
 export { Controls } from './components/controls.js';
 export { RunbookPanel } from './components/runbook.js';
 export { SeverityBadge, StateBadge } from './components/badges.js';

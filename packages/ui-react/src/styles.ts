@@ -12,6 +12,8 @@ export const WORKBENCH_CSS = `
 .pw-root a { color: #0b57d0; text-decoration: underline; }
 .pw-root :focus-visible { outline: 3px solid #a35200; outline-offset: 2px; border-radius: 3px; }
 .pw-root button, .pw-root select, .pw-root input, .pw-root textarea { border: 1px solid #5f6b7a; border-radius: 6px; background: #fff; padding: 6px 10px; min-height: 36px; }
+.pw-root select, .pw-root input, .pw-root textarea { font-weight: 400; }
+.pw-root h1[tabindex="-1"]:focus { outline: none; }
 .pw-root button { cursor: pointer; background: #fff; font-weight: 600; }
 .pw-root button:disabled { cursor: not-allowed; opacity: .6; }
 .pw-root .pw-primary { background: #0b57d0; border-color: #0b57d0; color: #fff; }

@@ -124,6 +124,7 @@ for (const target of targets) {
       await entry.waitFor();
       expect(await entry.getAttribute('data-actor-kind')).toBe('operator');
       expect(await entry.innerText()).toContain(`by ${USERS.ada.name}`);
+      expect(await page.locator('[data-testid=summary]').innerText()).toContain(`by ${USERS.ada.name}`);
       const d = await detail(checkoutId);
       expect(d.incident.state).toBe('investigating');
       const audit = d.audits.find((a) => a.action === 'acknowledge');

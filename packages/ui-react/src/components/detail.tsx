@@ -51,7 +51,8 @@ function figure(incident: Incident, names: string[]): string | undefined {
 }
 
 /** Current truth first: state, severity, slo, how long, burn and budget, escalation, suppression. */
-export function IncidentSummary({ incident }: { incident: Incident }) {
+export function IncidentSummary({ incident, actorNames }: { incident: Incident; actorNames?: ReadonlyMap<string, string> }) {
+  const who = (id: string | null) => (id ? (actorNames?.get(id) ?? id) : 'unknown');
   const e = incident.escalation;
   const suppressed = e.suppressedUntil && Date.parse(e.suppressedUntil) > Date.now();
   const burn = figure(incident, ['burn_rate', 'burnRate', 'current_burn_rate']);
@@ -60,7 +61,7 @@ export function IncidentSummary({ incident }: { incident: Incident }) {
   const escalationText = incident.state === 'resolved'
     ? 'ended (resolved)'
     : e.stopped
-      ? `stopped at step ${e.step} (acknowledged${incident.acknowledgedBy ? ` by ${incident.acknowledgedBy}` : ''})`
+      ? `stopped at step ${e.step} (acknowledged${incident.acknowledgedBy ? ` by ${who(incident.acknowledgedBy)}` : ''})`
       : suppressed
         ? `step ${e.step}; suppressed`
         : e.nextAt
@@ -89,9 +90,9 @@ export function IncidentSummary({ incident }: { incident: Incident }) {
         <dt>Error budget left</dt>
         <dd>{budget ?? 'not reported by the alert'}</dd>
         <dt>Owner</dt>
-        <dd>{incident.assignee ?? 'nobody yet'}</dd>
+        <dd>{incident.assignee ? who(incident.assignee) : 'nobody yet'}</dd>
         <dt>Acknowledged</dt>
-        <dd>{incident.acknowledgedAt ? `${when(incident.acknowledgedAt)} by ${incident.acknowledgedBy ?? 'unknown'}` : 'not yet'}</dd>
+        <dd>{incident.acknowledgedAt ? `${when(incident.acknowledgedAt)} by ${who(incident.acknowledgedBy)}` : 'not yet'}</dd>
         <dt>Escalation</dt>
         <dd data-testid="escalation">{escalationText}</dd>
         <dt>Suppression</dt>
@@ -125,12 +126,15 @@ function isSuspect(entry: TimelineEntry, incident: Incident): boolean {
 }
 
 /** The canonical chronology, typed: operator actions and system entries look different. */
+/** Actor ids → the names `authorize` returned, from the audit rows (the only place names live). */
+export function actorNamesOf(detail: Detail): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const a of detail.audits) m.set(a.actor.id, a.actor.name || a.actor.id);
+  return m;
+}
+
 export function Timeline({ detail }: { detail: Detail }) {
-  const names = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const a of detail.audits) m.set(a.actor.id, a.actor.name || a.actor.id);
-    return m;
-  }, [detail.audits]);
+  const names = useMemo(() => actorNamesOf(detail), [detail]);
   return (
     <Section title="Timeline" testId="timeline">
       <ol className="pw-timeline" aria-label="Incident timeline, oldest first">
@@ -323,7 +327,7 @@ export function IncidentDetail({ id }: { id: string }) {
       <ErrorNotice error={error} />
       {detail ? (
         <>
-          <IncidentSummary incident={detail.incident} />
+          <IncidentSummary incident={detail.incident} actorNames={actorNamesOf(detail)} />
           <Timeline detail={detail} />
           <ExternalLinks incident={detail.incident} />
           <ActionItems detail={detail} onChanged={() => void load()} />
