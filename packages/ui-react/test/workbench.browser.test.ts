@@ -228,6 +228,30 @@ for (const target of targets) {
       expect(pageErrors).toEqual([]);
     });
 
+    it('keeps host styles out and its own styles in (shadow root, pw- prefix)', async () => {
+      const page = await open('/');
+      await page.locator('[data-testid=queue] a').first().waitFor();
+      const r = await page.evaluate(() => {
+        const hostile = new CSSStyleSheet();
+        hostile.replaceSync('* { color: rgb(255, 0, 0) !important; font-size: 40px !important; letter-spacing: 9px !important; } button, a { display: none !important; } .pw-row { display: none !important; }');
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, hostile];
+        const probe = document.createElement('div');
+        probe.className = 'pw-row';
+        document.body.appendChild(probe);
+        const link = document.querySelector('[data-parapet-workbench]')!.shadowRoot!.querySelector('[data-testid=queue] a')!;
+        const cs = getComputedStyle(link);
+        const row = getComputedStyle(link.closest('li')!);
+        return { color: cs.color, size: cs.fontSize, spacing: cs.letterSpacing, display: cs.display, row: row.display, probe: getComputedStyle(probe).gridTemplateColumns };
+      });
+      expect(r.color).not.toBe('rgb(255, 0, 0)');
+      expect(r.size).not.toBe('40px');
+      expect(r.spacing).toBe('normal');
+      expect(r.display).not.toBe('none');
+      expect(r.row).toBe('grid');
+      expect(r.probe).toBe('none');
+      await page.close();
+    });
+
     it('fits a 375 px phone without horizontal scrolling (queue and incident page)', async () => {
       for (const [path, shot] of [['/', 'queue-phone.png'], [`/incidents/${checkoutId}`, 'detail-phone.png']] as const) {
         const page = await open(path, 375);
