@@ -5,7 +5,8 @@ export { Workbench, WorkbenchProvider, IsolatedRoot, type WorkbenchProps } from 
 export { Queue, type QueueProps } from './components/queue.js';
 export { IncidentDetail, IncidentSummary, Timeline, ExternalLinks, ActionItems, actorNamesOf } from './components/detail.js';
 export { Controls } from './components/controls.js';
-export { RunbookPanel } from './components/runbook.js';
+export { RunbookPanel, type RunbookView, type RunbookStepView, type PreviewView } from './components/runbook.js';
+export { EscalationChain, type EscalationView } from './components/escalation.js';
 export { SeverityBadge, StateBadge } from './components/badges.js';
 export { WorkbenchRouter, Link, parseRoute, type Route } from './components/router.js';
 export { OperatorApi, ApiError, newIntentKey, type QueueQuery, type PageResult } from './api.js';

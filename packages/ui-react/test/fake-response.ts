@@ -59,6 +59,16 @@ export function fakeResponseRoutes(store: () => EvidenceStore): { routes: Operat
       },
     },
     {
+      method: 'GET',
+      path: '/incidents/:id/escalation',
+      handler: () =>
+        json({
+          policy: { name: 'payments', ackGraceMs: 300_000, tiers: [{ index: 0, targets: ['payments-primary'], escalateAfterMs: 300_000 }, { index: 1, targets: ['payments-secondary', 'eng-manager'], escalateAfterMs: 900_000 }] },
+          state: { step: 1, lastTier: 0, nextTier: 1, nextEscalationAt: new Date(Date.now() + 600_000).toISOString(), suppressedUntil: null, stopped: false, stoppedReason: null },
+          notifications: [{ id: '1', channel: 'slack', kind: 'page', state: 'delivered', attempts: 2, createdAt: new Date().toISOString(), deliveredAt: new Date().toISOString(), lastError: null }],
+        }),
+    },
+    {
       method: 'POST',
       path: '/incidents/:id/previews/:preview/cancel',
       handler: ({ params }) => {

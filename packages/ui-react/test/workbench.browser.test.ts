@@ -96,8 +96,10 @@ for (const target of targets) {
         return Array.from(root.querySelectorAll('[data-testid]')).map((e) => e.getAttribute('data-testid')).filter((t) => ['summary', 'timeline', 'links', 'action-items', 'controls'].includes(t!));
       });
       expect(order).toEqual(['summary', 'timeline', 'links', 'action-items', 'controls']);
-      // @parapet/response is not installed here: its route answers 404, so no runbook panel.
+      // @parapet/response is not installed here: its routes answer 404, so no runbook panel or chain.
+      await page.waitForLoadState('networkidle');
       expect(await page.locator('[data-testid=runbooks]').count()).toBe(0);
+      expect(await page.locator('[data-testid=escalation-chain]').count()).toBe(0);
       const suspects = page.locator('[data-testid=timeline] li.pw-entry-suspect');
       await until(async () => (await suspects.count()) === 2, 'two suspect entries');
       expect(await suspects.evaluateAll((els) => els.map((e) => e.getAttribute('data-type')))).toEqual(['deploy', 'flag_change']);
@@ -289,6 +291,9 @@ describe.skipIf(!haveChromium)('runbook panel, when the response routes are inst
     await panel.waitFor();
     const order = await page.evaluate(() => Array.from(document.querySelector('[data-parapet-workbench]')!.shadowRoot!.querySelectorAll('section[data-testid]')).map((e) => e.getAttribute('data-testid')));
     expect(order).toEqual(['summary', 'timeline', 'links', 'action-items', 'runbooks', 'controls']);
+    const chain = page.locator('[data-testid=summary] [data-testid=escalation-chain]');
+    await chain.waitFor();
+    expect(await chain.innerText()).toMatch(/payments-secondary, eng-manager[\s\S]*next, at/);
     await panel.getByRole('button', { name: /Preview .Requeue dead letters/ }).click();
     const form = page.locator('[data-testid=confirm-requeue]');
     await form.waitFor();

@@ -5,6 +5,7 @@ import type { Incident, IncidentDetail as Detail, TimelineEntry } from '../types
 import { SeverityBadge, StateBadge } from './badges.js';
 import { useWorkbench } from './context.js';
 import { Controls } from './controls.js';
+import { EscalationChain } from './escalation.js';
 import { ErrorNotice } from './notice.js';
 import { Link } from './router.js';
 import { RunbookPanel } from './runbook.js';
@@ -104,6 +105,7 @@ export function IncidentSummary({ incident, actorNames }: { incident: Incident; 
           </>
         ) : null}
       </dl>
+      <EscalationChain incident={incident} />
       {Object.keys(incident.labels).length > 0 ? (
         <>
           <h3 className="pw-sr">Labels</h3>
