@@ -89,15 +89,17 @@ for (const target of targets) {
     });
 
     it('orders the incident page summary → timeline → controls, flags the deploy and flag change as suspects', async () => {
-      const page = await open(`/incidents/${checkoutId}`);
+      const page = await context.newPage();
+      // @parapet/response is not installed here: both of its routes answer 404.
+      const probes = Promise.all(['runbooks', 'escalation'].map((r) => page.waitForResponse((res) => res.url().endsWith(`/incidents/${checkoutId}/${r}`) && res.status() === 404)));
+      await page.goto(`${server.url}${server.basePath}/incidents/${checkoutId}`);
       await page.locator('[data-testid=controls]').waitFor();
       const order = await page.evaluate(() => {
         const root = document.querySelector('[data-parapet-workbench]')!.shadowRoot!;
         return Array.from(root.querySelectorAll('[data-testid]')).map((e) => e.getAttribute('data-testid')).filter((t) => ['summary', 'timeline', 'links', 'action-items', 'controls'].includes(t!));
       });
       expect(order).toEqual(['summary', 'timeline', 'links', 'action-items', 'controls']);
-      // @parapet/response is not installed here: its routes answer 404, so no runbook panel or chain.
-      await page.waitForLoadState('networkidle');
+      await probes; // so no runbook panel and no escalation chain:
       expect(await page.locator('[data-testid=runbooks]').count()).toBe(0);
       expect(await page.locator('[data-testid=escalation-chain]').count()).toBe(0);
       const suspects = page.locator('[data-testid=timeline] li.pw-entry-suspect');
