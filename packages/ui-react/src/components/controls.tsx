@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ApiError, newIntentKey } from '../api.js';
 import { ACTIONS, type ActionName, type Incident } from '../types.js';
 import { useWorkbench } from './context.js';
@@ -89,6 +89,11 @@ export function Controls({ incident, onChanged }: { incident: Incident; onChange
   const ids = useId();
   const [open, setOpen] = useState<ActionName | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const doneRef = useRef<HTMLDivElement>(null);
+  // The form is gone after an action: keep keyboard focus on its result, not on <body>.
+  useEffect(() => {
+    if (done) doneRef.current?.focus();
+  }, [done]);
   const available = (Object.keys(ACTIONS) as ActionName[]).filter((a) => (ACTIONS[a].from as readonly string[]).includes(incident.state));
   return (
     <section className="pw-section" aria-labelledby={`${ids}-h`} data-testid="controls">
@@ -102,7 +107,13 @@ export function Controls({ incident, onChanged }: { incident: Incident; onChange
           </button>
         ))}
       </div>
-      <div aria-live="polite">{done ? <div className="pw-ok">{done}</div> : null}</div>
+      <div aria-live="polite">
+        {done ? (
+          <div className="pw-ok" ref={doneRef} tabIndex={-1}>
+            {done}
+          </div>
+        ) : null}
+      </div>
       {open ? (
         <ActionForm
           key={`${open}-${incident.id}`}

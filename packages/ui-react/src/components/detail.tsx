@@ -221,7 +221,6 @@ export function ActionItems({ detail, onChanged }: { detail: Detail; onChanged: 
   const [rationale, setRationale] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const keyRef = useRef<string | null>(null);
   const submit = async () => {
     setBusy(true);
     try {
@@ -230,7 +229,6 @@ export function ActionItems({ detail, onChanged }: { detail: Detail; onChanged: 
       setTarget('');
       setRationale('');
       setError(null);
-      keyRef.current = null;
       onChanged();
     } catch (e) {
       setError(e);

@@ -65,7 +65,7 @@ export function Queue({ view = 'active', pageSize = 50 }: QueueProps) {
     if (pollIntervalMs <= 0) return;
     let stop = false;
     const timer = setInterval(() => {
-      if (stop || !etagRef.current) return;
+      if (stop || !etagRef.current || (typeof document !== 'undefined' && document.visibilityState === 'hidden')) return;
       api.listIncidents(JSON.parse(queryKey) as QueueQuery, etagRef.current).then(
         (r) => {
           if (!stop && r.changed) setStale(true);
