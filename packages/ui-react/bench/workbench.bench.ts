@@ -34,13 +34,13 @@ console.log(`${target}: seeded ${size.toLocaleString('en')} active incidents in 
 
 const cookie = { cookie: 'parapet_user=ada' };
 const api = `${server.url}/parapet/api`;
-async function time(url: string): Promise<number[]> {
+async function time(url: string, headers: Record<string, string> = {}, status = 200): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < RUNS + 10; i++) {
     const t = performance.now();
-    const res = await fetch(url, { headers: cookie });
+    const res = await fetch(url, { headers: { ...cookie, ...headers } });
     await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+    if (res.status !== status) throw new Error(`${url} answered ${res.status}`);
     if (i >= 10) out.push(performance.now() - t);
   }
   return out;
@@ -50,7 +50,9 @@ let cursor = '';
 for (let i = 0; i < 100; i++) cursor = ((await (await fetch(`${api}/incidents?state=active&limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: cookie })).json()) as { nextCursor: string }).nextCursor;
 const deep = await time(`${api}/incidents?state=active&limit=50&cursor=${cursor}`);
 const detail = await time(`${api}/incidents/${newest}`);
-console.log(`API (HTTP, ${RUNS} runs): queue first page p50 ${ms(pct(first, 50))} p99 ${ms(pct(first, 99))}; deep page (row 20,000) p50 ${ms(pct(deep, 50))} p99 ${ms(pct(deep, 99))}; incident detail (200 timeline entries) p50 ${ms(pct(detail, 50))} p99 ${ms(pct(detail, 99))}`);
+const etag = (await fetch(`${api}/incidents?state=active&limit=50`, { headers: cookie })).headers.get('etag')!;
+const poll = await time(`${api}/incidents?state=active&limit=50`, { 'if-none-match': etag }, 304);
+console.log(`API (HTTP, ${RUNS} runs): queue first page p50 ${ms(pct(first, 50))} p99 ${ms(pct(first, 99))}; deep page (row 20,000) p50 ${ms(pct(deep, 50))} p99 ${ms(pct(deep, 99))}; incident detail (200 timeline entries) p50 ${ms(pct(detail, 50))} p99 ${ms(pct(detail, 99))}; change-token poll (304) p50 ${ms(pct(poll, 50))} p99 ${ms(pct(poll, 99))}`);
 
 const { context, close } = await launchChromium();
 await context.addCookies([{ name: 'parapet_user', value: 'ada', url: server.url }]);
