@@ -11,6 +11,7 @@ const conflict = (reason: string, message: string) => json({ error: { code: 'CON
 export function fakeResponseRoutes(store: () => EvidenceStore): { routes: OperatorRoute[]; confirms: () => number } {
   const previews = new Map<string, { state: 'pending' | 'confirmed' | 'cancelled'; actor: string; incidentId: string }>();
   let confirms = 0;
+  let automationEnabled = true;
   let last: { status: string; report: { summary: string }; startedAt: string; actor: string } | null = null;
   const routes: OperatorRoute[] = [
     {
@@ -25,10 +26,10 @@ export function fakeResponseRoutes(store: () => EvidenceStore): { routes: Operat
               title: 'Checkout dead letters',
               description: 'When payment webhooks pile up in the dead-letter queue.',
               matchedBy: { slo: 'checkout_availability', alertname: null },
-              automation: { enabled: true, breaker: { open: false, executions: 0, limit: 3, windowMs: 3_600_000 } },
+              automation: { enabled: automationEnabled, breaker: { open: false, executions: 0, limit: 3, windowMs: 3_600_000 } },
               steps: [
                 { id: 'look', index: 0, title: 'Check the provider status page', guidance: 'https://status.stripe.com — is it them?', kind: 'guidance', capability: null, automatic: null, status: 'guidance', activePreview: null, lastExecution: null },
-                { id: 'requeue', index: 1, title: 'Requeue dead letters', guidance: null, kind: 'capability', capability: { name: 'bullmq.requeue', registered: true }, automatic: null, status: last ? last.status : 'available', activePreview: null, lastExecution: last ? { id: '1', previewId: 'p', incidentId: params.id, runbook: 'checkout-dlq', step: 'requeue', actor: last.actor, automatic: false, status: last.status, startedAt: last.startedAt, finishedAt: last.startedAt, report: last.report } : null },
+                { id: 'requeue', index: 1, title: 'Requeue dead letters', guidance: null, kind: 'capability', capability: { name: 'bullmq.requeue', registered: true }, automatic: { severities: ['page'], slos: null }, status: last ? last.status : 'available', activePreview: null, lastExecution: last ? { id: '1', previewId: 'p', incidentId: params.id, runbook: 'checkout-dlq', step: 'requeue', actor: last.actor, automatic: false, status: last.status, startedAt: last.startedAt, finishedAt: last.startedAt, report: last.report } : null },
               ],
             },
           ],
@@ -56,6 +57,16 @@ export function fakeResponseRoutes(store: () => EvidenceStore): { routes: Operat
         last = { status: 'succeeded', report: { summary: 'requeued 41 jobs' }, startedAt: new Date().toISOString(), actor: actor.id };
         await store().recordTimelineEntry({ incidentId: params.id!, type: 'system_action', summary: `${actor.name} confirmed checkout-dlq/requeue: requeue 41 jobs from checkout.dlq`, dedupeKey: `confirm:${params.preview}` });
         return json({ execution: { id: '1', status: 'succeeded', report: last.report } });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/runbooks/:runbook/automation',
+      handler: ({ params, body }) => {
+        const b = body as { enabled?: boolean; rationale?: string };
+        if (!b?.rationale) return json({ error: { code: 'INVALID_REQUEST', message: 'rationale: rationale is required.' } }, 400);
+        automationEnabled = b.enabled === true;
+        return json({ runbook: params.runbook, automation: { enabled: automationEnabled } });
       },
     },
     {

@@ -310,6 +310,13 @@ describe.skipIf(!haveChromium)('runbook panel, when the response routes are inst
     expect(await panel.locator('.pw-ok').innerText()).toMatch(/succeeded|ran once/);
     expect(fake.confirms()).toBe(1);
     await page.locator('[data-testid=timeline] li[data-type=system_action]').waitFor();
+    // Automation is switched per runbook, with a rationale.
+    expect(await panel.innerText()).toContain('Automation on');
+    await panel.getByRole('button', { name: 'Disable automatic steps' }).click();
+    const toggle = panel.getByRole('form', { name: /Disable automatic steps/ });
+    await toggle.getByLabel(/Rationale/).fill('the requeue loops while the provider is down');
+    await toggle.getByRole('button', { name: 'Disable automatic steps' }).click();
+    await until(async () => (await panel.innerText()).includes('Automation off'), 'automation off');
     await page.close();
   });
 });

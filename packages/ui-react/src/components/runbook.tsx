@@ -75,7 +75,12 @@ function Step({ incident, runbook, step, onChanged }: { incident: Incident; runb
         setResult(`${step.title}: ${r.body.execution.status}${r.body.execution.report?.summary ? ` — ${r.body.execution.report.summary}` : ''}`);
       } catch (e) {
         // A second click on the same preview: the server ran it once and says so.
-        if (!(e instanceof ApiError && e.details?.reason === 'already_confirmed')) throw e;
+        if (!(e instanceof ApiError && e.details?.reason === 'already_confirmed')) {
+          // Expired (410), cancelled, someone else's, or the incident resolved: this preview is
+          // spent; offer a new one and keep the API's message on screen.
+          if (e instanceof ApiError && (e.status === 410 || e.status === 404 || ['cancelled', 'other_actor', 'incident_resolved'].includes(String(e.details?.reason)))) setPreview(null);
+          throw e;
+        }
         setResult(`${step.title}: already confirmed; it ran once.`);
       }
       setPreview(null);
@@ -102,6 +107,9 @@ function Step({ incident, runbook, step, onChanged }: { incident: Incident; runb
           Last run: {step.lastExecution.status} {step.lastExecution.automatic ? '(automatic)' : `by ${step.lastExecution.actor}`} at {when(step.lastExecution.startedAt)}
           {step.lastExecution.report?.summary ? ` — ${step.lastExecution.report.summary}` : ''}
         </p>
+      ) : null}
+      {step.activePreview && !preview ? (
+        <p className="pw-meta">You have a pending preview of this step (expires {when(step.activePreview.expiresAt)}); preview again to see the effect before confirming.</p>
       ) : null}
       {canAct && !preview ? (
         <button type="button" disabled={busy} onClick={() => void doPreview()}>
@@ -154,6 +162,60 @@ function Step({ incident, runbook, step, onChanged }: { incident: Incident; runb
  * Runbook steps with preview → confirm, from @parapet/response. Feature-detected: when
  * `GET /incidents/:id/runbooks` answers 404 the package is not installed and nothing renders.
  */
+function AutomationToggle({ runbook, onChanged }: { runbook: RunbookView; onChanged: () => void }) {
+  const { api } = useWorkbench();
+  const ids = useId();
+  const [open, setOpen] = useState(false);
+  const [rationale, setRationale] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (!runbook.steps.some((s) => s.automatic)) return null;
+  const next = !runbook.automation.enabled;
+  const label = next ? 'Enable automatic steps' : 'Disable automatic steps';
+  return (
+    <div className="pw-mt">
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {label}
+      </button>
+      {open ? (
+        <form
+          className="pw-form pw-mt"
+          aria-label={`${label} of ${runbook.title}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (busy) return;
+            setBusy(true);
+            api
+              .post(`/runbooks/${encodeURIComponent(runbook.id)}/automation`, { enabled: next, rationale })
+              .then(
+                () => {
+                  setOpen(false);
+                  setRationale('');
+                  setError(null);
+                  onChanged();
+                },
+                (err: unknown) => setError(err),
+              )
+              .finally(() => setBusy(false));
+          }}
+        >
+          <p className="pw-meta">Applies to this runbook everywhere, not only this incident.</p>
+          <div className="pw-field">
+            <label htmlFor={`${ids}-r`}>Rationale (required — kept in the audit trail)</label>
+            <textarea id={`${ids}-r`} required value={rationale} onChange={(e) => setRationale(e.target.value)} />
+          </div>
+          <ErrorNotice error={error} />
+          <div className="pw-form-actions">
+            <button type="submit" className="pw-primary" disabled={busy}>
+              {label}
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
 export function RunbookPanel({ incident, onChanged }: { incident: Incident; onChanged: () => void }) {
   const { api } = useWorkbench();
   const ids = useId();
@@ -194,6 +256,7 @@ export function RunbookPanel({ incident, onChanged }: { incident: Incident; onCh
             Automation {rb.automation.enabled ? 'on' : 'off'}
             {rb.automation.breaker.open ? ` · breaker open (${rb.automation.breaker.executions}/${rb.automation.breaker.limit} automatic runs): automatic steps paused` : ''}
           </p>
+          <AutomationToggle runbook={rb} onChanged={() => void load()} />
           <ol className="pw-steps pw-mt">
             {rb.steps.map((s) => (
               <Step
