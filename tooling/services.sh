@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (from Debian packages) and starts the real components Parapet's tests talk to, when
-# they are missing: PostgreSQL, PgBouncer, Redis, promtool/amtool (prometheus, prometheus-alertmanager).
+# they are missing: PostgreSQL, PgBouncer, Redis, promtool/amtool (prometheus, prometheus-alertmanager),
+# Chromium (browser tests).
 # Idempotent; safe to run on a developer machine. `.ci/run` calls it before `npm test`.
 set -euo pipefail
 
@@ -25,6 +26,12 @@ if ! command -v amtool >/dev/null 2>&1; then
   apt_install prometheus-alertmanager
 fi
 # The Debian packages start daemons through systemd where it exists; tests start their own.
+
+# ── Chromium (the operator workbench's browser tests drive /usr/bin/chromium via playwright-core) ──
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium (browser tests)"
+  apt_install chromium
+fi
 
 # ── Redis ─────────────────────────────────────────────────────────────────────────────────
 if ! port_open 6379; then
@@ -78,4 +85,4 @@ for i in $(seq 1 30); do port_open 6379 && port_open 5432 && port_open "$PGBOUNC
 port_open 6379 || { log "redis did not come up on 6379"; exit 1; }
 port_open 5432 || { log "postgres did not come up on 5432"; exit 1; }
 port_open "$PGBOUNCER_PORT" || { log "pgbouncer did not come up on $PGBOUNCER_PORT"; exit 1; }
-log "ready: promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), amtool, redis :6379, postgres :5432, pgbouncer :$PGBOUNCER_PORT"
+log "ready: chromium $([ -x /usr/bin/chromium ] && echo yes || echo no), promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), amtool, redis :6379, postgres :5432, pgbouncer :$PGBOUNCER_PORT"
