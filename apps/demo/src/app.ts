@@ -157,7 +157,7 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
 
   // Deploy markers: one on start (the metric and the evidence timeline), more via the API.
   const version = process.env.npm_package_version ?? '0.0.0-demo';
-  publishDeployMarker({ version, service: 'demo' });
+  publishDeployMarker({ version, service: 'demo', environment: process.env.NODE_ENV ?? 'demo' });
   await evidence.store.recordDeploy({ version: `demo-${new Date().toISOString()}`, service: 'demo', summary: 'demo started' });
   if (settings.seed ?? true) await seedIncidents(evidence.store);
 
