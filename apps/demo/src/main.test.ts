@@ -1,9 +1,15 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Children still running when a test ends (it failed or timed out) are killed, never left behind. */
+const running = new Set<ReturnType<typeof spawn>>();
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
 
 /** Starts `src/main.ts` as `npm run demo` does, on a free port; resolves with its banner. */
 function startDemo(env: Record<string, string> = {}) {
@@ -12,6 +18,8 @@ function startDemo(env: Record<string, string> = {}) {
     env: { ...process.env, PORT: '0', NODE_OPTIONS: '', DATABASE_URL: '', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
