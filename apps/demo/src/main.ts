@@ -19,17 +19,6 @@ const server = await demo.listen(port);
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const operator = settings.operators[0]!;
 
-const evidence = demo.evidence.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : settings.dataDir ? `embedded PGlite in ${settings.dataDir}` : 'embedded PGlite, in memory (set DATABASE_URL or PARAPET_DATA_DIR to keep it)';
-const generatedLines = Object.entries(generated).map(([setting, value]) => `    ${setting}=${value}`);
-console.log(`Parapet demo on ${url} (Ctrl-C stops it)
-  home page ${url}/ has the failure switch of the login journey (or start with --fail)
-  evidence on ${evidence}; jobs on ${demo.jobs.kind === 'bullmq' ? 'BullMQ (REDIS_URL)' : 'the in-process queue'}
-${settings.publicUrl ? `  public URL ${settings.publicUrl} (PARAPET_PUBLIC_URL): Alertmanager posts to ${settings.publicUrl}/parapet/alertmanager\n` : ''}${notes.map((n) => `  ${n}\n`).join('')}  built-in traffic ${settings.trafficRate} logins/s; login failures ${demo.failures.on ? `ON (${demo.failures.ratio * 100}%)` : 'off'}
-  operator ${operator.actor} acts with Authorization: Bearer ${operator.token}
-${generatedLines.length ? `  generated tokens (set these variables to choose your own):\n${generatedLines.join('\n')}\n` : ''}  try:     curl ${url}/orgs/acme/users/42   and   curl -s -H "Authorization: Bearer ${operator.token}" ${url}/parapet/api/incidents
-  metrics: curl -s -H "Authorization: Bearer ${settings.metricsTokens[0]}" ${url}/metrics | grep ^parapet_
-  SLOs:    npm run parapet -- gen prometheus --config apps/demo/parapet.config.ts`);
-
 let stopping = false;
 function stop(signal: NodeJS.Signals): void {
   if (stopping) return;
@@ -45,5 +34,17 @@ function stop(signal: NodeJS.Signals): void {
     },
   );
 }
+// Before the banner: whoever reads it may signal at once.
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+const evidence = demo.evidence.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : settings.dataDir ? `embedded PGlite in ${settings.dataDir}` : 'embedded PGlite, in memory (set DATABASE_URL or PARAPET_DATA_DIR to keep it)';
+const generatedLines = Object.entries(generated).map(([setting, value]) => `    ${setting}=${value}`);
+console.log(`Parapet demo on ${url} (Ctrl-C stops it)
+  home page ${url}/ has the failure switch of the login journey (or start with --fail)
+  evidence on ${evidence}; jobs on ${demo.jobs.kind === 'bullmq' ? 'BullMQ (REDIS_URL)' : 'the in-process queue'}
+${settings.publicUrl ? `  public URL ${settings.publicUrl} (PARAPET_PUBLIC_URL): Alertmanager posts to ${settings.publicUrl}/parapet/alertmanager\n` : ''}${notes.map((n) => `  ${n}\n`).join('')}  built-in traffic ${settings.trafficRate} logins/s; login failures ${demo.failures.on ? `ON (${demo.failures.ratio * 100}%)` : 'off'}
+  operator ${operator.actor} acts with Authorization: Bearer ${operator.token}
+${generatedLines.length ? `  generated tokens (set these variables to choose your own):\n${generatedLines.join('\n')}\n` : ''}  try:     curl ${url}/orgs/acme/users/42   and   curl -s -H "Authorization: Bearer ${operator.token}" ${url}/parapet/api/incidents
+  metrics: curl -s -H "Authorization: Bearer ${settings.metricsTokens[0]}" ${url}/metrics | grep ^parapet_
+  SLOs:    npm run parapet -- gen prometheus --config apps/demo/parapet.config.ts`);
