@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (from Debian packages) and starts the real components Parapet's tests talk to, when
-# they are missing: PostgreSQL, PgBouncer, Redis, promtool/amtool (prometheus, prometheus-alertmanager),
-# Chromium (browser tests).
+# they are missing: PostgreSQL, PgBouncer, Redis, promtool/amtool and the prometheus and
+# prometheus-alertmanager daemons (Debian packages prometheus, prometheus-alertmanager), Chromium
+# (browser tests).
 # Idempotent; safe to run on a developer machine. `.ci/run` calls it before `npm test`.
 set -euo pipefail
 
@@ -23,6 +24,16 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 if ! command -v amtool >/dev/null 2>&1; then
   log "installing prometheus-alertmanager (amtool)"
+  apt_install prometheus-alertmanager
+fi
+# The daemons themselves (the demo's end-to-end test starts its own instances): the Debian
+# packages ship them as /usr/bin/prometheus and /usr/bin/prometheus-alertmanager.
+if ! command -v prometheus >/dev/null 2>&1; then
+  log "installing prometheus (the daemon)"
+  apt_install prometheus
+fi
+if ! command -v prometheus-alertmanager >/dev/null 2>&1 && ! command -v alertmanager >/dev/null 2>&1; then
+  log "installing prometheus-alertmanager (the daemon)"
   apt_install prometheus-alertmanager
 fi
 # The Debian packages start daemons through systemd where it exists; tests start their own.

@@ -107,11 +107,12 @@ function main() {
     if (!process.env.PARAPET_NO_SUMMARY) printSummary(reportFile);
     process.exit(status);
   } else if (task === 'demo') {
+    // `npm run demo -- --fail` passes the demo's flags through (apps/demo/README.md).
     // Ctrl-C signals the whole process group: the demo closes its server and exits 0 by itself.
     // Wait for it instead of dying first, and run it with node directly: pnpm and its shell would
     // report the signal as a failure.
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
-    const demo = spawnSync(process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts'], { cwd: join(root, 'apps', 'demo'), stdio: 'inherit', env });
+    const demo = spawnSync(process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts', ...rest], { cwd: join(root, 'apps', 'demo'), stdio: 'inherit', env });
     process.exit(demo.status ?? 1);
   } else if (task === 'pack') {
     process.exit(runWithNode(process.execPath, [join(root, 'tooling', 'scripts', 'pack.mjs')], env));

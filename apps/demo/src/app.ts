@@ -1,56 +1,189 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import client from 'prom-client';
-import { attach, publishJourneyStep, type ParapetHandle } from '@parapet/core';
+import { attach, publishDeliveryOutbound, publishDeployMarker, publishJourneyStep, type ParapetHandle } from '@parapet/core';
+import { toNodeHandler } from '@parapet/core/integration';
 import { instrument, metricsHandler } from '@parapet/express';
+import { createAlertmanagerWebhook, createOperatorApiHandler, type Actor } from '@parapet/evidence-pg';
+import { openEvidence, type Evidence } from './evidence.js';
+import { startJobs, type Jobs } from './jobs.js';
+import { homePage } from './home.js';
+import { seedIncidents } from './seed.js';
+import { startTraffic, type Traffic } from './traffic.js';
 
 /**
- * The reference app: an Express API whose requests and login journey become bounded
- * reliability signals, served at /metrics. Copy it as a starting point.
+ * The reference app: a small SaaS (login, checkout, a background job that sends a receipt email)
+ * instrumented only through Parapet's public API, with Parapet's evidence spine mounted under
+ * `/parapet`. Copy it as a starting point; every setting is in `DemoSettings` (see README.md).
  */
-export interface DemoApp { app: express.Express; parapet: ParapetHandle; listen(port: number, host?: string): Promise<Server>; close(): Promise<void> }
-
-function usersRouter() {
-  const users = express.Router({ mergeParams: true }) as express.Router;
-  users.get('/:id', (req: express.Request<{ org: string; id: string }>, res) => {
-    res.json({ org: req.params.org, id: req.params.id });
-  });
-  return users;
+export interface DemoSettings {
+  /** Bearer tokens `/metrics` accepts (Prometheus's `authorization.credentials`). */
+  metricsTokens: string[];
+  /** Bearer tokens the Alertmanager webhook accepts. */
+  webhookTokens: string[];
+  /** Bearer tokens `POST /parapet/api/deploys` accepts (CI pipelines). */
+  deployTokens: string[];
+  /** Operators of the API: `Authorization: Bearer <token>` acts as `actor`. */
+  operators: { actor: string; token: string }[];
+  /** PostgreSQL (`DATABASE_URL`); embedded PGlite when absent. */
+  databaseUrl?: string;
+  /** A direct connection for migrations behind PgBouncer (`DATABASE_URL_DIRECT`). */
+  databaseUrlDirect?: string;
+  /** PGlite's data directory (`PARAPET_DATA_DIR`); in memory when absent. */
+  dataDir?: string;
+  /** Redis for BullMQ (`REDIS_URL`); an in-process queue when absent or unreachable. */
+  redisUrl?: string;
+  /** Where people reach the demo (`PARAPET_PUBLIC_URL`), for links in notifications. */
+  publicUrl?: string;
+  /** Seed a few incidents into an empty database so the API is not empty. Default true. */
+  seed?: boolean;
+  /** Built-in traffic: logins per second (checkout at half that); 0 turns it off. Default 2. */
+  trafficRate?: number;
+  /** Start with failures injected into the login journey. */
+  fail?: boolean;
+  /** Share of logins that fail while failures are on (deterministic: every 1/ratio-th). Default 1. */
+  failRatio?: number;
+  /** Start-up notes (BullMQ unavailable, ...). Default: console.log. */
+  log?: (line: string) => void;
 }
 
-export function createDemoApp(options: { metricsToken?: string } = {}): DemoApp {
+export interface DemoApp {
+  app: express.Express;
+  parapet: ParapetHandle;
+  evidence: Evidence;
+  jobs: Jobs;
+  /** The failure switch of the login journey. */
+  failures: { on: boolean; ratio: number };
+  listen(port: number, host?: string): Promise<Server>;
+  close(): Promise<void>;
+}
+
+/** The demo's only user (the login page says so). */
+export const DEMO_USER = { email: 'demo@example.com', password: 'parapet' };
+/** The journey the failure switch breaks: its slice (`web_saas_login_journey`) pages. */
+export const FAILING_JOURNEY = 'login';
+
+export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
+  const log = settings.log ?? ((line: string) => console.log(line));
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
-  const handle = attach({ registry });
+
+  // Evidence first: its migrations run on start, so an empty database just works.
+  const evidence = await openEvidence(settings);
+  // Background jobs: BullMQ when REDIS_URL is reachable (its integration publishes job runs).
+  const jobs = await startJobs({ redisUrl: settings.redisUrl, log, sendEmail });
+  const parapet = attach({ registry, integrations: jobs.integrations });
+
+  const failures = { on: settings.fail ?? false, ratio: settings.failRatio ?? 1 };
+  let logins = 0;
+  /** Deterministic share: with ratio 0.1, exactly every tenth login fails while failures are on. */
+  function loginFails(): boolean {
+    logins += 1;
+    return failures.on && Math.floor(logins * failures.ratio) > Math.floor((logins - 1) * failures.ratio);
+  }
+
+  /** The email the background job sends (a stand-in provider that always accepts). */
+  async function sendEmail(to: string): Promise<void> {
+    const started = performance.now();
+    await Promise.resolve(to);
+    publishDeliveryOutbound({ integration: 'demo', provider: 'demo-smtp', channel: 'email', outcome: 'provider_accepted', durationSeconds: (performance.now() - started) / 1000 });
+  }
+
+  const operators = new Map(settings.operators.map((o) => [o.token, o.actor]));
+  const authorize = (request: Request): Actor | null => {
+    const token = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+    const actor = token ? operators.get(token) : undefined;
+    return actor ? { id: actor, name: actor, role: 'responder' } : null;
+  };
+  const webhook = createAlertmanagerWebhook({ store: evidence.store, tokens: settings.webhookTokens });
+  const api = createOperatorApiHandler({ store: evidence.store, basePath: '/parapet', authorize, deployTokens: settings.deployTokens });
 
   // instrument() records every request without adding a middleware layer (see @parapet/express).
   const app = instrument(express());
-  app.get('/metrics', metricsHandler({ registry, ...(options.metricsToken ? { tokens: [options.metricsToken] } : {}) }));
+
+  // ── Parapet, under /parapet (mounted before express.json(): the handlers read raw bodies) ──
+  app.post('/parapet/alertmanager', toNodeHandler(webhook));
+  app.all('/parapet/api/*splat', toNodeHandler(api));
+  // ── Slot: workbench UI — mount it at /parapet/ here (authorized by the same operator tokens). ──
+  // ── Slot: MCP endpoint — mount it at /parapet/mcp here (same operator tokens as Bearer). ──
+  // ── Slot: response (notifications/escalation) — pass it the evidence store here and its
+  //    `onResolved`/extensions to openEvidence() in src/evidence.ts. ──
+  // ── Slot: in-process monitor — start it here by default (attach handle + evidence store), so
+  //    injected failures become incidents with no Prometheus at all. ──
+
+  app.get('/metrics', metricsHandler({ registry, tokens: settings.metricsTokens }));
+  app.use(express.json());
+  app.use(express.urlencoded({ extended: false }));
+
   app.get('/', (_req, res) => {
-    res.json({ hello: 'parapet' });
+    res.type('html').send(homePage({ failures, user: DEMO_USER, redis: jobs.kind === 'bullmq' }));
   });
-  app.use('/orgs/:org/users', usersRouter());
-  app.post('/login', (req, res) => {
-    const ok = req.get('x-password') === 'correct horse';
-    publishJourneyStep({ journey: 'login', outcome: ok ? 'success' : 'failure' });
-    res.status(ok ? 200 : 401).json({ ok });
-  });
-  app.get('/boom', () => {
-    throw new Error('demo failure');
+  // The failure switch: the home page's button posts a form; scripts post JSON { on, ratio? }.
+  app.post('/demo/failures', (req, res) => {
+    const body = (req.body ?? {}) as { on?: unknown; ratio?: unknown };
+    failures.on = body.on === undefined ? !failures.on : body.on === true || body.on === 'true';
+    if (typeof body.ratio === 'number' && body.ratio > 0 && body.ratio <= 1) failures.ratio = body.ratio;
+    if (req.is('application/json')) res.json(failures);
+    else res.redirect(303, '/');
   });
 
+  // The product: a login, a checkout that enqueues a receipt email, a users API.
+  app.post('/login', (req, res) => {
+    const started = performance.now();
+    const body = (req.body ?? {}) as { email?: string; password?: string };
+    if (loginFails()) {
+      publishJourneyStep({ journey: 'login', outcome: 'failure', reason: 'injected', durationSeconds: (performance.now() - started) / 1000 });
+      res.status(503).json({ ok: false, error: 'login is failing (the demo failure switch is on)' });
+      return;
+    }
+    // Wrong credentials are the user's outcome, not a failure of the journey: no step recorded.
+    if (body.email !== DEMO_USER.email || body.password !== DEMO_USER.password) {
+      res.status(401).json({ ok: false, error: `wrong credentials; the demo user is ${DEMO_USER.email} / ${DEMO_USER.password}` });
+      return;
+    }
+    publishJourneyStep({ journey: 'login', outcome: 'success', durationSeconds: (performance.now() - started) / 1000 });
+    res.json({ ok: true, user: DEMO_USER.email });
+  });
+  app.post('/checkout', async (req, res) => {
+    const started = performance.now();
+    const order = `order-${Date.now().toString(36)}`;
+    await jobs.enqueue({ to: DEMO_USER.email, order });
+    publishJourneyStep({ journey: 'checkout', outcome: 'success', durationSeconds: (performance.now() - started) / 1000 });
+    res.status(201).json({ ok: true, order });
+  });
+  app.get('/orgs/:org/users/:id', (req, res) => {
+    res.json({ org: req.params.org, id: req.params.id });
+  });
+
+  // Deploy markers: one on start (the metric and the evidence timeline), more via the API.
+  const version = process.env.npm_package_version ?? '0.0.0-demo';
+  publishDeployMarker({ version, service: 'demo', environment: process.env.NODE_ENV ?? 'demo' });
+  await evidence.store.recordDeploy({ version: `demo-${new Date().toISOString()}`, service: 'demo', summary: 'demo started' });
+  if (settings.seed ?? true) await seedIncidents(evidence.store);
+
   let server: Server | undefined;
+  let traffic: Traffic | undefined;
   return {
-    app,
-    parapet: handle,
+    app, parapet, evidence, jobs, failures,
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve) => {
-        server = app.listen(port, host, () => resolve(server!));
+        server = app.listen(port, host, () => {
+          const address = server!.address();
+          const rate = settings.trafficRate ?? 2;
+          if (rate > 0 && address && typeof address === 'object') traffic = startTraffic({ base: `http://127.0.0.1:${address.port}`, rate, user: DEMO_USER });
+          resolve(server!);
+        });
       });
     },
     async close() {
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-      await handle.close();
+      await traffic?.close();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await jobs.close();
+      await parapet.close();
+      await evidence.close();
     },
   };
 }

@@ -1,17 +1,25 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Children still running when a test ends (it failed or timed out) are killed, never left behind. */
+const running = new Set<ReturnType<typeof spawn>>();
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
 
 /** Starts `src/main.ts` as `npm run demo` does, on a free port; resolves with its banner. */
-function startDemo() {
-  const child = spawn(process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts'], {
+function startDemo(env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts', '--traffic-rate', '0'], {
     cwd: demoDir,
-    env: { ...process.env, PORT: '0', NODE_OPTIONS: '' },
+    env: { ...process.env, PORT: '0', NODE_OPTIONS: '', DATABASE_URL: '', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -26,18 +34,21 @@ function startDemo() {
 }
 
 describe('the demo process (src/main.ts)', () => {
-  it('prints a metrics command with the token it configured, and stops cleanly on SIGINT and SIGTERM', async () => {
+  it('prints the tokens it generated and commands that use them, and stops cleanly on SIGINT and SIGTERM', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const demo = startDemo();
       const banner = await demo.banner;
       const url = /Parapet demo on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
-      const token = /-H "Authorization: Bearer ([^"]+)"/.exec(banner)?.[1];
+      const metricsToken = /PARAPET_METRICS_TOKENS=(\S+)/.exec(banner)?.[1];
+      const operatorToken = /PARAPET_OPERATOR_TOKENS=demo:(\S+)/.exec(banner)?.[1];
       expect(url).toBeDefined();
-      expect(token).toBe('demo-metrics-token');
-      expect(banner).toContain(`curl -s -H "Authorization: Bearer ${token}" ${url}/metrics | grep ^parapet_`);
-      // The printed command's request, as curl sends it: authorized with the token, refused without.
-      expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect(metricsToken).toMatch(/^demo_metrics_[0-9a-f]{16}$/);
+      expect(banner).toMatch(/PARAPET_WEBHOOK_TOKENS=demo_webhook_[0-9a-f]{16}/);
+      expect(banner).toContain('no REDIS_URL, so BullMQ is off');
+      expect(banner).toContain(`curl -s -H "Authorization: Bearer ${metricsToken}" ${url}/metrics | grep ^parapet_`);
+      expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).status).toBe(200);
       expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${url}/parapet/api/incidents`, { headers: { authorization: `Bearer ${operatorToken}` } })).status).toBe(200);
 
       demo.child.kill(signal);
       expect(await demo.exited).toBe(0);
@@ -45,5 +56,22 @@ describe('the demo process (src/main.ts)', () => {
       expect(stderr).toBe('');
       expect(stdout.slice(banner.length)).toBe(`Parapet demo stopped (${signal}).\n`);
     }
-  });
+  }, 120_000);
+
+  it('uses the tokens it is given and prints none as generated', async () => {
+    const demo = startDemo({ PARAPET_METRICS_TOKENS: 'metrics-0123456789abcdef', PARAPET_WEBHOOK_TOKENS: 'webhook-0123456789abcdef', PARAPET_DEPLOY_TOKENS: 'deploy-0123456789abcdef', PARAPET_OPERATOR_TOKENS: 'alice:alice-0123456789abcdef,bob:bob-0123456789abcdef' });
+    const banner = await demo.banner;
+    expect(banner).not.toContain('generated tokens');
+    expect(banner).toContain('operator alice acts with Authorization: Bearer alice-0123456789abcdef');
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+  }, 60_000);
+
+  it('refuses an unknown flag with a message', async () => {
+    const bad = spawn(process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts', '--fial'], { cwd: demoDir, env: { ...process.env, NODE_OPTIONS: '' } });
+    let err = '';
+    bad.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((resolve) => bad.on('exit', resolve))).toBe(2);
+    expect(err).toContain("Unknown option '--fial'");
+  }, 60_000);
 });

@@ -12,7 +12,7 @@ export {
   resolveSlice, DEFAULT_MIN_BAD_EVENTS, DEFAULT_NO_DATA_FOR, DEFAULT_NO_DATA_SEVERITY, type ResolveSliceArgs,
 } from './model/validate.js';
 export { SloSpecError } from './model/spec-error.js';
-export { workbookWindows, recordedWindows } from './model/windows.js';
+export { workbookWindows, shortWindows, recordedWindows } from './model/windows.js';
 export { errorBudget } from './model/decimal.js';
 export { applyPackOptions, defineStarterPack, DEFAULT_RUNBOOK_BASE_URL, type StarterPackDefinition, type StarterPackOptions } from './model/starter-pack.js';
 

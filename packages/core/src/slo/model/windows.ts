@@ -27,3 +27,14 @@ export function recordedWindows(profile: WindowProfile, period: SloPeriod): stri
   }
   return [...minutes].sort((a, b) => a - b).map(formatMinutes);
 }
+
+/**
+ * A short profile for demos and end-to-end tests: a page fires within minutes of a fast burn
+ * (10m/5m at the workbook's 14.4x) and resolves minutes after it stops. The shortest pairs the
+ * model allows (every window is whole 5m tiles, short < long). Never for production: a 10m
+ * window pages on blips the workbook profile rightly ignores.
+ */
+export const shortWindows: WindowProfile = Object.freeze({
+  page: Object.freeze([Object.freeze({ long: '10m', short: '5m', burnRate: 14.4 })]),
+  ticket: Object.freeze([Object.freeze({ long: '30m', short: '5m', burnRate: 6 })]),
+});
