@@ -41,3 +41,10 @@ export { generateAlertmanagerConfig, inhibitEqualLabels } from './alertmanager/c
 
 // Grafana
 export { generateGrafanaFiles } from './grafana/dashboards.js';
+
+// In-process burn-rate monitor (no Prometheus needed; same specs, same math)
+export { startSloMonitor, registrySamples, type SloMonitor, type SloMonitorOptions, type SloMonitorWebhook, type SloMonitorEvaluation } from './monitor/monitor.js';
+export { SloEvaluator, renderAnnotations, type ActiveAlert } from './monitor/evaluator.js';
+export { alertmanagerPayloads, sloAlert, ZERO_TIME, type SloAlert, type SloAlertIngest, type AlertmanagerWebhookPayload } from './monitor/payload.js';
+export type { MetricSample } from './monitor/series.js';
+export { alertFingerprint } from './alertmanager/fingerprint.js';
