@@ -97,7 +97,9 @@ export class GroupWindows {
     for (let m = Math.max(0, t - BASE_MINUTES); m <= t; m++) {
       const slot = m % (BASE_MINUTES + 1);
       present += this.minutePresent[slot]!;
-      if (m > t - BASE_MINUTES) {
+      // Counters: events in (t-5m, t]. Gauges (freshness): the generated subquery [5m:1m] reads
+      // its points at t-5m..t, a closed range under Prometheus 2.x (simulate.ts models the same).
+      if (m > t - BASE_MINUTES || !this.cumulative) {
         total += this.minuteTotal[slot]!;
         bad += this.minuteBad[slot]!;
       }
