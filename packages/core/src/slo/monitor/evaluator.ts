@@ -3,7 +3,7 @@ import { errorBudget } from '../model/decimal.js';
 import { durationMinutes } from '../model/duration.js';
 import type { BurnRatePair, ResolvedSlice, WindowProfile } from '../model/spec.js';
 import { alertGroup, type AlertingRule } from '../prometheus/rules.js';
-import { groupKeyOf, sliceReader, type MetricSample, type SliceReader } from './series.js';
+import { groupKeyOf, indexSamples, sliceReader, type MetricSample, type SliceReader } from './series.js';
 import { GroupWindows } from './windows.js';
 
 /** One alert the monitor decided is active at an evaluation, labelled as Prometheus would label it. */
@@ -32,7 +32,8 @@ interface SliceState {
   readonly page: readonly CompiledPair[];
   readonly ticket: readonly CompiledPair[];
   readonly windows: readonly number[];
-  readonly groups: Map<string, { labels: Record<string, string>; windows: GroupWindows }>;
+  readonly groups: Map<string, { labels: Record<string, string>; windows: GroupWindows; alertLabels: Partial<Record<AlertKind, Record<string, string>>> }>;
+  noDataLabels: Record<string, string> | undefined;
   readonly noDataFor: number;
   absentSince: number | undefined;
 }
@@ -88,6 +89,7 @@ export class SloEvaluator {
           groups: new Map(),
           noDataFor: durationMinutes(slice.noDataFor),
           absentSince: undefined,
+          noDataLabels: undefined,
         };
       });
   }
@@ -106,8 +108,9 @@ export class SloEvaluator {
 
   /** Records one read of the registry at a whole minute (minutes since the epoch, or any monotonic minute count). */
   observe(minute: number, samples: readonly MetricSample[]): void {
+    const byName = indexSamples(samples);
     for (const state of this.states) {
-      const readings = state.reader.read(samples, minute * 60);
+      const readings = state.reader.read(byName, minute * 60);
       for (const [key, { labels, reading }] of readings) {
         let group = state.groups.get(key);
         if (!group) {
@@ -115,7 +118,7 @@ export class SloEvaluator {
             this.droppedGroups++;
             continue;
           }
-          group = { labels, windows: new GroupWindows(state.windows, state.reader.kind === 'counter') };
+          group = { labels, windows: new GroupWindows(state.windows, state.reader.kind === 'counter'), alertLabels: {} };
           state.groups.set(key, group);
         }
         group.windows.observe(minute, reading);
@@ -138,8 +141,8 @@ export class SloEvaluator {
           const value = this.firstFiring(state, w, pairs);
           if (value === undefined) continue;
           const rule = rules.find((r) => r.alert === alertName(slice, kind))!;
-          const labels = sortLabels({ [ALERTNAME_LABEL]: rule.alert, ...group.labels, ...rule.labels });
-          active.push({ slice: slice.name, kind, labels, annotations: renderAnnotations(rule, labels, value), value });
+          const labels = (group.alertLabels[kind] ??= sortLabels({ [ALERTNAME_LABEL]: rule.alert, ...group.labels, ...rule.labels }));
+          active.push(activeAlert(slice.name, kind, rule, labels, value));
         }
       }
       // absent(parapet_slo:total:increase5m{slo="..."}) with `for: noDataFor`.
@@ -148,8 +151,8 @@ export class SloEvaluator {
         state.absentSince ??= minute;
         if (minute - state.absentSince >= state.noDataFor) {
           const rule = rules.find((r) => r.alert === alertName(slice, 'nodata'))!;
-          const labels = sortLabels({ [ALERTNAME_LABEL]: rule.alert, ...rule.labels });
-          active.push({ slice: slice.name, kind: 'nodata', labels, annotations: renderAnnotations(rule, labels, 1) });
+          const labels = (state.noDataLabels ??= sortLabels({ [ALERTNAME_LABEL]: rule.alert, ...rule.labels }));
+          active.push(activeAlert(slice.name, 'nodata', rule, labels, undefined));
         }
       }
     }
@@ -173,6 +176,20 @@ export class SloEvaluator {
   groupsOf(slice: string): string[] {
     return [...(this.states.find((s) => s.slice.name === slice)?.groups.keys() ?? [])];
   }
+}
+
+/** Annotations are rendered only when read (the monitor reads them once, when an alert starts). */
+function activeAlert(slice: string, kind: AlertKind, rule: AlertingRule, labels: Readonly<Record<string, string>>, value: number | undefined): ActiveAlert {
+  let annotations: Record<string, string> | undefined;
+  return {
+    slice,
+    kind,
+    labels,
+    get annotations() {
+      return (annotations ??= renderAnnotations(rule, labels, value));
+    },
+    ...(value === undefined ? {} : { value }),
+  };
 }
 
 function sortLabels(labels: Record<string, string>): Record<string, string> {

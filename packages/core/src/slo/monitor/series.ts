@@ -40,8 +40,23 @@ export interface SliceReading {
  */
 export interface SliceReader {
   readonly kind: 'counter' | 'gauge';
-  read(samples: readonly MetricSample[], nowSeconds: number): Map<string, { labels: Record<string, string>; reading: SliceReading }>;
+  read(samples: SamplesByName, nowSeconds: number): Map<string, { labels: Record<string, string>; reading: SliceReading }>;
 }
+
+/** One registry read, indexed by series name once per read (every slice then scans only its own metrics). */
+export type SamplesByName = ReadonlyMap<string, readonly MetricSample[]>;
+
+export function indexSamples(samples: readonly MetricSample[]): SamplesByName {
+  const out = new Map<string, MetricSample[]>();
+  for (const s of samples) {
+    const list = out.get(s.name);
+    if (list) list.push(s);
+    else out.set(s.name, [s]);
+  }
+  return out;
+}
+
+const NONE: readonly MetricSample[] = [];
 
 export function groupKeyOf(groupBy: readonly string[], labels: Readonly<Record<string, string>>): string {
   return groupBy.map((l) => labels[l] ?? '').join('\u0000');
@@ -70,11 +85,11 @@ export function sliceReader(slice: ResolvedSlice): SliceReader {
         read(samples) {
           const out = groups();
           const good = new Map<string, number>();
-          for (const s of samples) {
-            if (s.name === sli.total.metric && total(s.labels)) entry(out, s.labels).total += s.value;
+          for (const s of samples.get(sli.total.metric) ?? NONE) {
+            if (total(s.labels)) entry(out, s.labels).total += s.value;
           }
-          for (const s of samples) {
-            if (s.name !== narrow.metric || !inNarrow(s.labels)) continue;
+          for (const s of samples.get(narrow.metric) ?? NONE) {
+            if (!inNarrow(s.labels)) continue;
             const key = groupKeyOf(groupBy, s.labels);
             if (!out.has(key)) continue; // the generated rules drop bad/good groups without a total
             if (narrowIsBad) out.get(key)!.reading.bad += s.value;
@@ -95,10 +110,10 @@ export function sliceReader(slice: ResolvedSlice): SliceReader {
         read(samples) {
           const out = groups();
           const fast = new Map<string, number>();
-          for (const s of samples) if (s.name === countName && base(s.labels)) entry(out, s.labels).total += s.value;
-          for (const s of samples) {
+          for (const s of samples.get(countName) ?? NONE) if (base(s.labels)) entry(out, s.labels).total += s.value;
+          for (const s of samples.get(bucketName) ?? NONE) {
             // le="1" and le="1.0" alike, as the generated selector matches both spellings.
-            if (s.name !== bucketName || Number(s.labels.le) !== threshold || !base(s.labels)) continue;
+            if (Number(s.labels.le) !== threshold || !base(s.labels)) continue;
             const key = groupKeyOf(groupBy, s.labels);
             if (out.has(key)) fast.set(key, (fast.get(key) ?? 0) + s.value);
           }
@@ -113,8 +128,8 @@ export function sliceReader(slice: ResolvedSlice): SliceReader {
         kind: 'gauge',
         read(samples, nowSeconds) {
           const out = groups();
-          for (const s of samples) {
-            if (s.name !== sli.metric || !base(s.labels)) continue;
+          for (const s of samples.get(sli.metric) ?? NONE) {
+            if (!base(s.labels)) continue;
             const age = sli.gauge === 'age' ? s.value : nowSeconds - s.value;
             const r = entry(out, s.labels);
             r.total += 1;
