@@ -3,6 +3,7 @@ import { USAGE, parseArgs } from './args.js';
 import type { CommandContext } from './commands/context.js';
 import { cost } from './commands/cost.js';
 import { gen } from './commands/gen.js';
+import { importCommand } from './commands/import.js';
 import { processIo, type Io } from './io.js';
 import { loadConfig, type LoadConfigOptions } from './load-config.js';
 
@@ -24,6 +25,8 @@ export async function main(argv: readonly string[], io: Io = processIo, options:
         return await gen(command, context);
       case 'cost':
         return await cost(command, context);
+      case 'import':
+        return await importCommand(command, context);
     }
   } catch (error) {
     return report(error, io);
