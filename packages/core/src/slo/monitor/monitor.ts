@@ -145,7 +145,8 @@ export function startSloMonitor(options: SloMonitorOptions): SloMonitor {
   }
   const resolved = isResolved(opts.config) ? opts.config : resolveConfig(opts.config);
   const evaluator = new SloEvaluator(resolved.slices, resolved.windows);
-  const shortest = (kind: AlertKind) => {
+  /** Minutes until every short window of a kind's pairs has been watched in full (5 for no-data). */
+  const longestShort = (kind: AlertKind) => {
     const pairs = kind === 'page' ? resolved.windows.page : kind === 'ticket' ? resolved.windows.ticket : [];
     return Math.max(5, ...pairs.map((p) => durationMinutes(p.short)));
   };
@@ -164,7 +165,7 @@ export function startSloMonitor(options: SloMonitorOptions): SloMonitor {
         const slice = alert.labels.slo;
         if (!slice || !evaluator.slices.some((s) => s.name === slice)) continue;
         const kind: AlertKind = alert.labels.alertname?.endsWith('NoData') ? 'nodata' : alert.labels.severity === PAGE_SEVERITY && !alert.labels.alertname?.endsWith('Ticket') ? 'page' : 'ticket';
-        tracked.set(alert.fingerprint, { alert, kind, lastTrue: minute, holdUntil: minute + shortest(kind) });
+        tracked.set(alert.fingerprint, { alert, kind, lastTrue: minute, holdUntil: minute + longestShort(kind) });
       }
     } catch (error) {
       logger.warn('SLO monitor: could not re-seed firing alerts from the evidence store; alerts still firing there will be re-delivered when they fire again (ingest dedupes them).', { error: String(error) });

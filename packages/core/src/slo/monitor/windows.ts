@@ -66,8 +66,9 @@ export class GroupWindows {
       this.minutePresent[slot] = 1;
     } else {
       // Counter reset (process restart, registry reset): the new value counts from zero, as in
-      // Prometheus's increase(). A series seen for the first time after the first read counts
-      // in full (it was created by those events).
+      // Prometheus's increase(). The group's first read is the baseline (increase() never counts
+      // a series' first sample either); a bad series that appears later inside a known group
+      // counts in full (its events happened since the previous read).
       const delta = (now: number, last: number | undefined, first: boolean) =>
         first ? 0 : last === undefined ? now : now >= last ? now - last : now;
       const first = this.minute < 0;
