@@ -18,16 +18,19 @@ describe('parseArgs', () => {
   it('says what is wrong with bad usage, as a USAGE ParapetError (exit 2)', () => {
     const cases: [string[], string | RegExp][] = [
       [[], 'No command given.'],
-      [['gen', 'loki'], 'parapet gen needs a target: prometheus, alertmanager, grafana (got "loki").'],
-      [['gen'], 'parapet gen needs a target: prometheus, alertmanager, grafana.'],
+      [['gen', 'loki'], 'parapet gen needs a target: prometheus, alertmanager, grafana, openslo (got "loki").'],
+      [['gen'], 'parapet gen needs a target: prometheus, alertmanager, grafana, openslo.'],
       [['gen', 'prometheus', '--config'], '--config needs a value, e.g. --config parapet.config.ts.'],
       [['gen', 'prometheus', '--out'], '--out needs a value, e.g. --out ops/prometheus.'],
-      [['gen', 'prometheus', '--verbose'], 'Unknown option --verbose. Options are --config, --out and --help.'],
-      [['gen', 'prometheus', '-x'], 'Unknown option -x. Options are --config, --out and --help.'],
+      [['gen', 'prometheus', '--verbose'], 'Unknown option --verbose. Options are --config, --out, --runbook-url and --help.'],
+      [['gen', 'prometheus', '-x'], 'Unknown option -x. Options are --config, --out, --runbook-url and --help.'],
       [['cost', '--out', 'x'], 'parapet cost does not take --out; it takes --config.'],
       [['cost', 'prometheus'], 'Unexpected argument "prometheus": parapet cost takes no target.'],
       [['gen', 'prometheus', 'extra'], 'Unexpected argument "extra".'],
-      [['deploy'], 'Unknown command "deploy". Commands are gen, cost and mcp.'],
+      [['deploy'], 'Unknown command "deploy". Commands are gen, cost, import and mcp.'],
+      [['import', 'sloth', 'x.yaml'], 'parapet import needs a format: openslo (got "sloth").'],
+      [['import', 'openslo'], 'parapet import openslo needs a file: parapet import openslo slos.yaml.'],
+      [['import', 'openslo', 'a.yaml', '--config', 'x.ts'], 'parapet import does not take --config; it takes --out and --runbook-url.'],
     ];
     for (const [argv, message] of cases) {
       let caught: unknown;

@@ -3,6 +3,7 @@ import { parseArgs as parseArgv } from 'node:util';
 import { costHelp, type CostArgs } from './commands/cost.js';
 import { TARGETS, defaultOut, genHelp, type GenArgs, type Target } from './commands/gen.js';
 import { mcpArgs, mcpHelp, type McpArgs } from './commands/mcp.js';
+import { DEFAULT_IMPORT_OUT, IMPORT_FORMATS, importHelp, type ImportArgs, type ImportFormat } from './commands/import.js';
 import { UsageError } from './errors.js';
 
 export { TARGETS, type Target };
@@ -11,6 +12,7 @@ export type Command =
   | ({ readonly kind: 'gen' } & GenArgs)
   | ({ readonly kind: 'cost' } & CostArgs)
   | ({ readonly kind: 'mcp' } & McpArgs)
+  | ({ readonly kind: 'import' } & ImportArgs)
   | { readonly kind: 'help' };
 
 export const DEFAULT_CONFIG = 'parapet.config.ts';
@@ -18,6 +20,7 @@ export const DEFAULT_CONFIG = 'parapet.config.ts';
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
   out: { type: 'string', short: 'o' },
+  'runbook-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   http: { type: 'boolean' },
   port: { type: 'string' },
@@ -26,15 +29,23 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 /** The options each command takes (`--help` is always allowed). */
-const ACCEPTS: Record<'gen' | 'cost' | 'mcp', readonly OptionName[]> = { gen: ['config', 'out'], cost: ['config'], mcp: ['http', 'port', 'host'] };
-const EXAMPLE_VALUE: Record<OptionName, string> = { config: DEFAULT_CONFIG, out: 'ops/prometheus', help: '', http: '', port: '7341', host: '127.0.0.1' };
+const ACCEPTS: Record<'gen' | 'cost' | 'import' | 'mcp', readonly OptionName[]> = {
+  gen: ['config', 'out'],
+  cost: ['config'],
+  import: ['out', 'runbook-url'],
+  mcp: ['http', 'port', 'host'],
+};
+const EXAMPLE_VALUE: Record<OptionName, string> = {
+  config: DEFAULT_CONFIG, out: 'ops/prometheus', 'runbook-url': 'https://runbooks.example.com/slo', help: '', http: '', port: '7341', host: '127.0.0.1',
+};
 
-const rows = [...genHelp.commands, ...costHelp.commands, ...mcpHelp.commands];
+const rows = [...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands];
 const width = Math.max(...rows.map(([name]) => name.length)) + 2;
 
 export const USAGE = `Usage:
   ${genHelp.synopsis}
   ${costHelp.synopsis}
+  ${importHelp.synopsis}
   ${mcpHelp.synopsis}
   parapet help
 
@@ -43,7 +54,8 @@ ${rows.map(([name, text]) => `  ${name.padEnd(width)}${text}`).join('\n')}
 Options:
   -c, --config <file>  TypeScript or JavaScript config (.ts .mts .cts .js .mjs .cjs) whose default export
                        is defineConfig({ providers: [...] }) (default: ${DEFAULT_CONFIG})
-  -o, --out <dir>      output folder for gen (default: parapet/<target>)
+  -o, --out <dir>      output folder for gen (default: parapet/<target>); output file for import
+      --runbook-url <url>  import: runbook for SLOs without a parapet.dev/runbook-url annotation
   --http               parapet mcp: serve HTTP (Bearer $PARAPET_MCP_TOKEN) instead of stdio
   --port <n>, --host <addr>  the --http listener (default 7341 on 127.0.0.1)
   -h, --help           this text
@@ -57,7 +69,7 @@ function usageErrorFrom(error: unknown, argv: readonly string[]): UsageError {
   const { code, message } = error as { code?: string; message?: string };
   const flag = /'(-[^' ]+)/.exec(message ?? '')?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return new UsageError(`Unknown option ${flag}. Options are --config, --out and --help.`, { details: { argv } });
+    return new UsageError(`Unknown option ${flag}. Options are --config, --out, --runbook-url and --help.`, { details: { argv } });
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = (Object.keys(OPTIONS) as OptionName[]).find((n) => message?.includes(`--${n}`)) ?? 'config';
@@ -78,8 +90,8 @@ export function parseArgs(argv: readonly string[]): Command {
   const [command, target, ...rest] = positionals;
   if (values.help || command === 'help') return { kind: 'help' };
   if (command === undefined) throw new UsageError('No command given.');
-  if (command !== 'gen' && command !== 'cost' && command !== 'mcp') {
-    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen, cost and mcp.`);
+  if (command !== 'gen' && command !== 'cost' && command !== 'import' && command !== 'mcp') {
+    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen, cost, import and mcp.`);
   }
   const given = (Object.keys(values) as OptionName[]).filter((name) => values[name] !== undefined);
   const extra = given.find((name) => !ACCEPTS[command].includes(name));
@@ -87,6 +99,14 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === 'mcp') {
     if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet mcp takes no target.`);
     return { kind: 'mcp', ...mcpArgs(values) };
+  }
+  if (command === 'import') {
+    if (!IMPORT_FORMATS.includes(target as ImportFormat)) throw new UsageError(`parapet import needs a format: ${IMPORT_FORMATS.join(', ')}${target ? ` (got "${target}")` : ''}.`);
+    const [file, ...more] = rest;
+    if (file === undefined) throw new UsageError('parapet import openslo needs a file: parapet import openslo slos.yaml.');
+    if (more.length > 0) throw new UsageError(`Unexpected argument "${more[0]}".`);
+    const runbookUrl = values['runbook-url'];
+    return { kind: 'import', format: target as ImportFormat, file, out: values.out ?? DEFAULT_IMPORT_OUT, ...(runbookUrl ? { runbookUrl } : {}) };
   }
   const config = values.config ?? DEFAULT_CONFIG;
   if (command === 'cost') {

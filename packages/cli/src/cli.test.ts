@@ -204,7 +204,7 @@ export default defineConfig({ providers: [webSaas({ overrides: { web_saas_http_a
   it('bad usage prints the usage and exits 2', async () => {
     const result = await parapet(['gen', 'loki']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('parapet gen needs a target: prometheus, alertmanager, grafana (got "loki")');
+    expect(result.stderr).toContain('parapet gen needs a target: prometheus, alertmanager, grafana, openslo (got "loki")');
     expect(result.stderr).toContain('Usage:');
   });
 
@@ -220,6 +220,6 @@ export default defineConfig({ providers: [webSaas({ overrides: { web_saas_http_a
   it('unknown flags are errors', async () => {
     const result = await parapet(['cost', '--verbose']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Unknown option --verbose. Options are --config, --out and --help.');
+    expect(result.stderr).toContain('Unknown option --verbose. Options are --config, --out, --runbook-url and --help.');
   });
 });

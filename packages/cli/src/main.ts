@@ -4,6 +4,7 @@ import type { CommandContext } from './commands/context.js';
 import { cost } from './commands/cost.js';
 import { gen } from './commands/gen.js';
 import { mcp } from './commands/mcp.js';
+import { importCommand } from './commands/import.js';
 import { processIo, type Io } from './io.js';
 import { loadConfig, type LoadConfigOptions } from './load-config.js';
 
@@ -27,6 +28,8 @@ export async function main(argv: readonly string[], io: Io = processIo, options:
         return await cost(command, context);
       case 'mcp':
         return await mcp(command, context);
+      case 'import':
+        return await importCommand(command, context);
     }
   } catch (error) {
     return report(error, io);

@@ -45,6 +45,7 @@ const INTEGRATION = [
   'callSkip', 'isMetricsMethod', 'metricsMethodNotAllowed', 'HTTP_BUCKETS_MAX',
   // the Node <-> fetch bridge
   'toNodeHandler', 'incomingMessageToRequest', 'writeResponse', 'nodeResponseOutcome', 'isResponseOutcome', 'DEFAULT_MAX_BODY_BYTES',
+  'signStandardWebhook', 'verifyStandardWebhook',
   // probes for other schedulers
   'isProbe', 'validProbeName', 'isTimerMs', 'ProbeDefinitionError', 'PROBE_NAME_PATTERN', 'MAX_PROBE_NAME_LENGTH',
   'DEFAULT_PROBE_TIMEOUT_MS', 'MAX_TIMER_MS', 'MAX_REASON_LENGTH',

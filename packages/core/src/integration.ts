@@ -69,6 +69,9 @@ export {
   type FetchRequestHandler, type NodeHandlerOptions, type IncomingMessageToRequestOptions, type NodeRequestLike,
 } from './http/node-bridge.js';
 
+// Standard Webhooks (https://www.standardwebhooks.com): one signer/verifier for provider webhooks and Parapet's own
+export { signStandardWebhook, verifyStandardWebhook, type StandardWebhookHeaders } from './http/standard-webhooks.js';
+
 // Probes, for schedulers built on other runtimes (e.g. @parapet/bullmq)
 export {
   isProbe, validProbeName, isTimerMs, ProbeDefinitionError, PROBE_NAME_PATTERN, MAX_PROBE_NAME_LENGTH,

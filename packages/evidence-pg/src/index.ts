@@ -17,3 +17,4 @@ export type { EvidenceDatabase } from './schema.js';
 export { createEvidenceMetrics, type EvidenceMetrics } from './metrics.js';
 export { watchdogAlertRule, watchdogRoute } from './watchdog.js';
 export { recordSystemEvents, evidenceIntegration } from './system-events.js';
+export { createSloAlertIngest, type SloAlertIngestOptions } from './slo-monitor.js';

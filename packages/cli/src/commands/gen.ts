@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
-  generateAlertmanagerConfig, generateGrafanaFiles, generatePrometheusFiles, generatePromtoolTestsLenient, resolveConfig,
+  generateAlertmanagerConfig, generateGrafanaFiles, generateOpenSlo, generatePrometheusFiles, generatePromtoolTestsLenient, resolveConfig,
   type ParapetConfig,
 } from '@parapet/core/slo';
 import { CliError } from '../errors.js';
@@ -10,7 +10,7 @@ import { plural } from '../plural.js';
 import type { CommandContext } from './context.js';
 
 /** What `parapet gen` can write. */
-export const TARGETS = ['prometheus', 'alertmanager', 'grafana'] as const;
+export const TARGETS = ['prometheus', 'alertmanager', 'grafana', 'openslo'] as const;
 export type Target = (typeof TARGETS)[number];
 
 export interface GenArgs {
@@ -24,11 +24,12 @@ export const defaultOut = (target: Target): string => `parapet/${target}`;
 
 /** Its lines in `parapet help`. */
 export const genHelp = {
-  synopsis: 'parapet gen prometheus|alertmanager|grafana [--config <file>] [--out <dir>]',
+  synopsis: 'parapet gen prometheus|alertmanager|grafana|openslo [--config <file>] [--out <dir>]',
   commands: [
     ['gen prometheus', 'recording_rules.yml, alerts.yml, rules.yml and tests/<slice>.{rules,test}.yml'],
     ['gen alertmanager', 'alertmanager.yml (needs `alertmanager: { webhookUrl, bearerTokenFile }` in the config)'],
     ['gen grafana', 'dashboards/*.json and provisioning/{dashboards,datasources}/parapet.yml'],
+    ['gen openslo', 'slos.yaml: every slice as an OpenSLO v1 SLO (docs/openslo.md)'],
   ],
 } as const;
 
@@ -50,6 +51,8 @@ function filesFor(target: Target, config: ParapetConfig, io: Io): Record<string,
       return { 'alertmanager.yml': generateAlertmanagerConfig(slices, config.alertmanager) };
     case 'grafana':
       return generateGrafanaFiles(slices, config.grafana, windows);
+    case 'openslo':
+      return { 'slos.yaml': generateOpenSlo(slices, { windows }) };
   }
 }
 

@@ -41,3 +41,18 @@ export { generateAlertmanagerConfig, inhibitEqualLabels } from './alertmanager/c
 
 // Grafana
 export { generateGrafanaFiles } from './grafana/dashboards.js';
+
+// In-process burn-rate monitor (no Prometheus needed; same specs, same math)
+export { startSloMonitor, registrySamples, type SloMonitor, type SloMonitorOptions, type SloMonitorWebhook, type SloMonitorEvaluation } from './monitor/monitor.js';
+export { SloEvaluator, renderAnnotations, type ActiveAlert } from './monitor/evaluator.js';
+export { alertmanagerPayloads, sloAlert, ZERO_TIME, type SloAlert, type SloAlertIngest, type AlertmanagerWebhookPayload } from './monitor/payload.js';
+export type { MetricSample } from './monitor/series.js';
+export { alertFingerprint } from './alertmanager/fingerprint.js';
+
+// OpenSLO v1 export and import
+export { generateOpenSlo, openSloDocument, openSloName, OPENSLO_ANNOTATIONS, DEFAULT_OPENSLO_SERVICE } from './openslo/export.js';
+export { parseOpenSlo, openSloProvider, parseSelector, sliFromQueries, type ParseOpenSloOptions } from './openslo/import.js';
+export {
+  OPENSLO_API_VERSION, OPENSLO_KINDS, sloSchema, sliSchema, alertPolicySchema, alertConditionSchema, alertNotificationTargetSchema, serviceSchema,
+  dataSourceSchema, type OpenSloKind,
+} from './openslo/schema.js';

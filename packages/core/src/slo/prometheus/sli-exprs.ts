@@ -19,6 +19,28 @@ export function totalIncreaseExpr(slice: ResolvedSlice): string {
   }
 }
 
+/**
+ * The good or bad events in the last 5m as the generated expressions read them from raw series
+ * (before the `or 0 * total` guard): what OpenSLO export writes as `good`/`bad`. Freshness has
+ * no narrow counter; its bad expression is `badIncreaseExpr`.
+ */
+export function narrowIncreaseExpr(slice: ResolvedSlice): { kind: 'good' | 'bad'; expr: string } {
+  const { sli, groupBy } = slice;
+  switch (sli.kind) {
+    case 'event-ratio':
+      if (sli.bad) return { kind: 'bad', expr: sumBy(groupBy, `increase(${renderSelector(sli.bad.metric, sli.bad.matchers)}[${BASE_WINDOW}])`) };
+      return { kind: 'good', expr: sumBy(groupBy, `increase(${renderSelector(sli.good!.metric, sli.good!.matchers)}[${BASE_WINDOW}])`) };
+    case 'latency': {
+      const threshold = Number(sli.threshold);
+      // Prometheus 3 writes le="1.0" where 2.x clients wrote le="1"; match both spellings.
+      const le = Number.isInteger(threshold) ? `le=~"${threshold}(\\\\.0)?"` : `le="${threshold}"`;
+      return { kind: 'good', expr: sumBy(groupBy, `increase(${renderSelector(`${sli.metric}_bucket`, sli.matchers, [le])}[${BASE_WINDOW}])`) };
+    }
+    case 'freshness':
+      return { kind: 'bad', expr: badIncreaseExpr(slice) };
+  }
+}
+
 export function badIncreaseExpr(slice: ResolvedSlice): string {
   const { sli, groupBy } = slice;
   const total = sumBy(groupBy, `${SLO_SERIES.totalIncrease(BASE_WINDOW)}{${SLO_LABEL}="${slice.name}"}`);
@@ -26,14 +48,9 @@ export function badIncreaseExpr(slice: ResolvedSlice): string {
   const orZero = (expr: string) => `(${expr} or 0 * ${total})`;
   switch (sli.kind) {
     case 'event-ratio':
-      if (sli.bad) return orZero(sumBy(groupBy, `increase(${renderSelector(sli.bad.metric, sli.bad.matchers)}[${BASE_WINDOW}])`));
-      return `${total} - ${orZero(sumBy(groupBy, `increase(${renderSelector(sli.good!.metric, sli.good!.matchers)}[${BASE_WINDOW}])`))}`;
     case 'latency': {
-      const threshold = Number(sli.threshold);
-      // Prometheus 3 writes le="1.0" where 2.x clients wrote le="1"; match both spellings.
-      const le = Number.isInteger(threshold) ? `le=~"${threshold}(\\\\.0)?"` : `le="${threshold}"`;
-      const good = renderSelector(`${sli.metric}_bucket`, sli.matchers, [le]);
-      return `${total} - ${orZero(sumBy(groupBy, `increase(${good}[${BASE_WINDOW}])`))}`;
+      const narrow = narrowIncreaseExpr(slice);
+      return narrow.kind === 'bad' ? orZero(narrow.expr) : `${total} - ${orZero(narrow.expr)}`;
     }
     case 'freshness': {
       const gauge = renderSelector(sli.metric, sli.matchers);

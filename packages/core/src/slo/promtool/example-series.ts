@@ -3,7 +3,8 @@ import type { MatcherValue, SeriesSelector } from '../model/spec.js';
 
 type Labels = Record<string, string>;
 
-function matches(value: string, matcher: MatcherValue): boolean {
+/** Prometheus matcher semantics for one label value (a missing label is the empty string). */
+export function matches(value: string, matcher: MatcherValue): boolean {
   if (typeof matcher === 'string') return value === matcher;
   if (Array.isArray(matcher)) return (matcher as readonly string[]).includes(value);
   if ('regex' in matcher) return new RegExp(`^(?:${matcher.regex})$`).test(value);
