@@ -105,6 +105,22 @@ function kyselyOverPool(pool: PgPoolLike): Kysely<any> {
   return new Kysely({ dialect: new PostgresDialect({ pool: { connect, end: async () => {}, options: (pool as { options?: object }).options ?? {} } }) });
 }
 
+/**
+ * Runs pending migrations against a database given like `createEvidenceStore`'s (`database`: a
+ * Kysely instance or pg.Pool, or an embedded PGlite `dataDir`) without opening a store; closes
+ * only what it created. Never throws for a failing step: the report carries per-step statuses
+ * (what `parapet migrate` prints).
+ */
+export async function migrateEvidenceDatabase(args: { database?: Kysely<any> | PgPoolLike; dataDir?: string; extensions?: readonly EvidenceExtension[] }): Promise<MigrateReport> {
+  let owned: Kysely<any> | undefined;
+  const db = args.database === undefined ? (owned = new Kysely({ dialect: new PGliteDialect({ pglite: await embeddedPGlite(args.dataDir) }) })) : isKysely(args.database) ? args.database : (owned = kyselyOverPool(args.database));
+  try {
+    return await migrateEvidence({ db, extensions: args.extensions ?? [] });
+  } finally {
+    await owned?.destroy();
+  }
+}
+
 async function embeddedPGlite(dataDir: string | undefined): Promise<PGliteLike> {
   let mod: { PGlite: new (dataDir?: string) => PGliteLike };
   try {
