@@ -27,7 +27,7 @@ describe('parseArgs', () => {
       [['cost', '--out', 'x'], 'parapet cost does not take --out; it takes --config.'],
       [['cost', 'prometheus'], 'Unexpected argument "prometheus": parapet cost takes no target.'],
       [['gen', 'prometheus', 'extra'], 'Unexpected argument "extra".'],
-      [['deploy'], 'Unknown command "deploy". Commands are gen, cost and mcp.'],
+      [['deploy'], 'Unknown command "deploy". Commands are gen, cost, mcp, migrate and archive.'],
     ];
     for (const [argv, message] of cases) {
       let caught: unknown;

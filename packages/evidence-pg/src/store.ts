@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
 import * as z from 'zod';
 import { closeable, parseOptions, ParapetError } from '@parapet/core/integration';
+import { WATCHDOG_ALERTNAME, WATCHDOG_HEARTBEAT_MAX_AGE_MS } from '@parapet/core/slo';
 import { isoMicros, parseAlertmanagerPayload } from './alertmanager.js';
 import type { ArchiveArgs, ArchiveReport, EvidenceExtension, EvidenceStore, OperatorActionArgs, OperatorActionResult } from './contract.js';
 import { OPERATOR_ACTIONS } from './contract.js';
@@ -80,8 +81,8 @@ const optionsSchema = z.strictObject({
   escalateAfterMs: z.number().int().positive().default(900_000),
   correlationWindowMs: z.number().int().nonnegative().default(1_800_000),
   idempotencyTtlMs: z.number().int().positive().default(86_400_000),
-  watchdogAlertname: z.string().min(1).default('ParapetWatchdog'),
-  heartbeatMaxAgeMs: z.number().int().positive().default(900_000),
+  watchdogAlertname: z.string().min(1).default(WATCHDOG_ALERTNAME),
+  heartbeatMaxAgeMs: z.number().int().positive().default(WATCHDOG_HEARTBEAT_MAX_AGE_MS),
   onResolved: z.function().optional(),
   onError: z.function().optional(),
   now: z.function().optional(),
