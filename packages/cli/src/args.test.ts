@@ -27,7 +27,7 @@ describe('parseArgs', () => {
       [['cost', '--out', 'x'], 'parapet cost does not take --out; it takes --config.'],
       [['cost', 'prometheus'], 'Unexpected argument "prometheus": parapet cost takes no target.'],
       [['gen', 'prometheus', 'extra'], 'Unexpected argument "extra".'],
-      [['deploy'], 'Unknown command "deploy". Commands are gen, cost, import and mcp.'],
+      [['deploy'], 'Unknown command "deploy". Commands are gen, cost, import, mcp, migrate and archive.'],
       [['import', 'sloth', 'x.yaml'], 'parapet import needs a format: openslo (got "sloth").'],
       [['import', 'openslo'], 'parapet import openslo needs a file: parapet import openslo slos.yaml.'],
       [['import', 'openslo', 'a.yaml', '--config', 'x.ts'], 'parapet import does not take --config; it takes --out and --runbook-url.'],

@@ -2,8 +2,10 @@
 import { parseArgs as parseArgv } from 'node:util';
 import { costHelp, type CostArgs } from './commands/cost.js';
 import { TARGETS, defaultOut, genHelp, type GenArgs, type Target } from './commands/gen.js';
+import { archiveArgs, archiveHelp, type ArchiveCliArgs } from './commands/archive.js';
 import { mcpArgs, mcpHelp, type McpArgs } from './commands/mcp.js';
 import { DEFAULT_IMPORT_OUT, IMPORT_FORMATS, importHelp, type ImportArgs, type ImportFormat } from './commands/import.js';
+import { migrateHelp, type MigrateArgs } from './commands/migrate.js';
 import { UsageError } from './errors.js';
 
 export { TARGETS, type Target };
@@ -13,6 +15,8 @@ export type Command =
   | ({ readonly kind: 'cost' } & CostArgs)
   | ({ readonly kind: 'mcp' } & McpArgs)
   | ({ readonly kind: 'import' } & ImportArgs)
+  | ({ readonly kind: 'migrate' } & MigrateArgs)
+  | ({ readonly kind: 'archive' } & ArchiveCliArgs)
   | { readonly kind: 'help' };
 
 export const DEFAULT_CONFIG = 'parapet.config.ts';
@@ -25,21 +29,30 @@ const OPTIONS = {
   http: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
+  'database-url': { type: 'string' },
+  'older-than': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  export: { type: 'string' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
 /** The options each command takes (`--help` is always allowed). */
-const ACCEPTS: Record<'gen' | 'cost' | 'import' | 'mcp', readonly OptionName[]> = {
+const COMMANDS = ['gen', 'cost', 'import', 'mcp', 'migrate', 'archive'] as const;
+type CommandName = (typeof COMMANDS)[number];
+const ACCEPTS: Record<CommandName, readonly OptionName[]> = {
   gen: ['config', 'out'],
   cost: ['config'],
   import: ['out', 'runbook-url'],
   mcp: ['http', 'port', 'host'],
+  migrate: ['database-url'],
+  archive: ['older-than', 'dry-run', 'export', 'database-url'],
 };
 const EXAMPLE_VALUE: Record<OptionName, string> = {
   config: DEFAULT_CONFIG, out: 'ops/prometheus', 'runbook-url': 'https://runbooks.example.com/slo', help: '', http: '', port: '7341', host: '127.0.0.1',
+  'database-url': 'postgres://user@127.0.0.1:5432/app', 'older-than': '90', 'dry-run': '', export: 'audits.jsonl',
 };
 
-const rows = [...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands];
+const rows = [...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands, ...migrateHelp.commands, ...archiveHelp.commands];
 const width = Math.max(...rows.map(([name]) => name.length)) + 2;
 
 export const USAGE = `Usage:
@@ -47,6 +60,8 @@ export const USAGE = `Usage:
   ${costHelp.synopsis}
   ${importHelp.synopsis}
   ${mcpHelp.synopsis}
+  ${migrateHelp.synopsis}
+  ${archiveHelp.synopsis}
   parapet help
 
 ${rows.map(([name, text]) => `  ${name.padEnd(width)}${text}`).join('\n')}
@@ -58,6 +73,10 @@ Options:
       --runbook-url <url>  import: runbook for SLOs without a parapet.dev/runbook-url annotation
   --http               parapet mcp: serve HTTP (Bearer $PARAPET_MCP_TOKEN) instead of stdio
   --port <n>, --host <addr>  the --http listener (default 7341 on 127.0.0.1)
+  --database-url <url> migrate, archive: the evidence database (default: $DATABASE_URL)
+  --older-than <days>  archive: delete incidents resolved more than this many days ago
+  --dry-run            archive: print counts, delete nothing
+  --export <file>      archive: append audits (JSON lines) to this file before deleting them
   -h, --help           this text
 
 Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.
@@ -90,12 +109,18 @@ export function parseArgs(argv: readonly string[]): Command {
   const [command, target, ...rest] = positionals;
   if (values.help || command === 'help') return { kind: 'help' };
   if (command === undefined) throw new UsageError('No command given.');
-  if (command !== 'gen' && command !== 'cost' && command !== 'import' && command !== 'mcp') {
-    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen, cost, import and mcp.`);
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen, cost, import, mcp, migrate and archive.`);
   }
+  const name = command as CommandName;
   const given = (Object.keys(values) as OptionName[]).filter((name) => values[name] !== undefined);
-  const extra = given.find((name) => !ACCEPTS[command].includes(name));
-  if (extra !== undefined) throw new UsageError(`parapet ${command} does not take --${extra}; it takes ${list(ACCEPTS[command])}.`);
+  const extra = given.find((option) => !ACCEPTS[name].includes(option));
+  if (extra !== undefined) throw new UsageError(`parapet ${command} does not take --${extra}; it takes ${list(ACCEPTS[name])}.`);
+  if (name === 'migrate' || name === 'archive') {
+    if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet ${name} takes no target.`);
+    if (name === 'archive') return { kind: 'archive', ...archiveArgs(values) };
+    return { kind: 'migrate', ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}) };
+  }
   if (command === 'mcp') {
     if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet mcp takes no target.`);
     return { kind: 'mcp', ...mcpArgs(values) };

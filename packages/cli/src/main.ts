@@ -1,10 +1,12 @@
 import { isParapetError } from '@parapet/core/integration';
 import { USAGE, parseArgs } from './args.js';
 import type { CommandContext } from './commands/context.js';
+import { archive } from './commands/archive.js';
 import { cost } from './commands/cost.js';
 import { gen } from './commands/gen.js';
 import { mcp } from './commands/mcp.js';
 import { importCommand } from './commands/import.js';
+import { migrate } from './commands/migrate.js';
 import { processIo, type Io } from './io.js';
 import { loadConfig, type LoadConfigOptions } from './load-config.js';
 
@@ -30,6 +32,10 @@ export async function main(argv: readonly string[], io: Io = processIo, options:
         return await mcp(command, context);
       case 'import':
         return await importCommand(command, context);
+      case 'migrate':
+        return await migrate(command, context);
+      case 'archive':
+        return await archive(command, context);
     }
   } catch (error) {
     return report(error, io);

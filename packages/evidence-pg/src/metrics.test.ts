@@ -1,7 +1,8 @@
 import { Registry } from 'prom-client';
 import { find, parseExposition } from '@parapet/vitest-preset/exposition';
 import { describe, expect, it } from 'vitest';
-import { createAlertmanagerWebhook, createEvidenceMetrics, createEvidenceStore, watchdogAlertRule } from './index.js';
+import { generatePrometheusRules, watchdogGroup, WATCHDOG_ALERTNAME, WATCHDOG_ROUTE_TIMING, WEBHOOK_RECEIVER } from '@parapet/core/slo';
+import { createAlertmanagerWebhook, createEvidenceMetrics, createEvidenceStore, watchdogAlertRule, watchdogRoute } from './index.js';
 
 describe('ingest metrics', () => {
   it('counts deliveries by outcome, observes latency and reports incidents by state', async () => {
@@ -25,5 +26,12 @@ describe('ingest metrics', () => {
 
   it('the watchdog rule always fires', () => {
     expect(watchdogAlertRule()).toMatchObject({ alert: 'ParapetWatchdog', expr: 'vector(1)' });
+  });
+
+  it('the watchdog helpers give exactly what core\'s generator emits (one source: @parapet/core/slo)', () => {
+    expect(watchdogAlertRule()).toEqual(watchdogGroup().rules[0]);
+    expect(generatePrometheusRules([]).alerting.at(-1)!.rules[0]).toEqual(watchdogAlertRule());
+    expect(watchdogRoute()).toEqual({ receiver: WEBHOOK_RECEIVER, matchers: [`alertname="${WATCHDOG_ALERTNAME}"`], ...WATCHDOG_ROUTE_TIMING, continue: false });
+    expect(watchdogRoute({ receiver: 'mine', repeatInterval: '2m' })).toMatchObject({ receiver: 'mine', repeat_interval: '2m' });
   });
 });

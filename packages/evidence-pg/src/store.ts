@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
 import * as z from 'zod';
 import { closeable, parseOptions, ParapetError } from '@parapet/core/integration';
+import { WATCHDOG_ALERTNAME, WATCHDOG_HEARTBEAT_MAX_AGE_MS } from '@parapet/core/slo';
 import { isoMicros, parseAlertmanagerPayload } from './alertmanager.js';
 import type { ArchiveArgs, ArchiveReport, EvidenceExtension, EvidenceStore, OperatorActionArgs, OperatorActionResult } from './contract.js';
 import { OPERATOR_ACTIONS } from './contract.js';
@@ -80,8 +81,8 @@ const optionsSchema = z.strictObject({
   escalateAfterMs: z.number().int().positive().default(900_000),
   correlationWindowMs: z.number().int().nonnegative().default(1_800_000),
   idempotencyTtlMs: z.number().int().positive().default(86_400_000),
-  watchdogAlertname: z.string().min(1).default('ParapetWatchdog'),
-  heartbeatMaxAgeMs: z.number().int().positive().default(900_000),
+  watchdogAlertname: z.string().min(1).default(WATCHDOG_ALERTNAME),
+  heartbeatMaxAgeMs: z.number().int().positive().default(WATCHDOG_HEARTBEAT_MAX_AGE_MS),
   onResolved: z.function().optional(),
   onError: z.function().optional(),
   now: z.function().optional(),
@@ -103,6 +104,22 @@ function kyselyOverPool(pool: PgPoolLike): Kysely<any> {
     return client as never;
   };
   return new Kysely({ dialect: new PostgresDialect({ pool: { connect, end: async () => {}, options: (pool as { options?: object }).options ?? {} } }) });
+}
+
+/**
+ * Runs pending migrations against a database given like `createEvidenceStore`'s (`database`: a
+ * Kysely instance or pg.Pool, or an embedded PGlite `dataDir`) without opening a store; closes
+ * only what it created. Never throws for a failing step: the report carries per-step statuses
+ * (what `parapet migrate` prints).
+ */
+export async function migrateEvidenceDatabase(args: { database?: Kysely<any> | PgPoolLike; dataDir?: string; extensions?: readonly EvidenceExtension[] }): Promise<MigrateReport> {
+  let owned: Kysely<any> | undefined;
+  const db = args.database === undefined ? (owned = new Kysely({ dialect: new PGliteDialect({ pglite: await embeddedPGlite(args.dataDir) }) })) : isKysely(args.database) ? args.database : (owned = kyselyOverPool(args.database));
+  try {
+    return await migrateEvidence({ db, extensions: args.extensions ?? [] });
+  } finally {
+    await owned?.destroy();
+  }
 }
 
 async function embeddedPGlite(dataDir: string | undefined): Promise<PGliteLike> {

@@ -85,6 +85,34 @@ export function alertGroupName(slice: { readonly name: string }): string {
   return `${RULE_GROUP_PREFIX}${slice.name}_alerts`;
 }
 
+/**
+ * Loop health: an alert that always fires (`vector(1)`), routed to Parapet's webhook alone, so the
+ * evidence store sees a heartbeat while the path Prometheus → Alertmanager → webhook works and
+ * reports "the alert path is broken" when it stops. `parapet gen prometheus` emits it in its own
+ * group, `parapet gen alertmanager` routes it; @parapet/evidence-pg recognises it by this name.
+ */
+export const WATCHDOG_ALERTNAME = 'ParapetWatchdog';
+export const WATCHDOG_EXPR = 'vector(1)';
+/** Its severity: neither page nor ticket, so no severity route or inhibition ever matches it. */
+export const WATCHDOG_SEVERITY = 'none';
+export const WATCHDOG_GROUP = `${RULE_GROUP_PREFIX}watchdog`;
+export const WATCHDOG_LABELS: Readonly<Record<string, string>> = { [SEVERITY_LABEL]: WATCHDOG_SEVERITY, parapet: 'watchdog' };
+export const WATCHDOG_ANNOTATIONS: Readonly<Record<string, string>> = {
+  [SUMMARY_ANNOTATION]: 'Always firing: proves the alert path reaches Parapet.',
+  [DESCRIPTION_ANNOTATION]: 'If Parapet stops receiving this alert, the path from Prometheus through Alertmanager to the webhook is broken.',
+};
+/**
+ * How long the evidence store waits for a heartbeat before it reports the alert path broken
+ * (@parapet/evidence-pg `heartbeatMaxAgeMs` default): 15 minutes.
+ */
+export const WATCHDOG_HEARTBEAT_MAX_AGE_MS = 15 * 60_000;
+/**
+ * The watchdog route's timing. Alertmanager re-sends an unchanged firing group after
+ * `repeat_interval`, checked every `group_interval`: a heartbeat at least every 6 minutes, well
+ * inside `WATCHDOG_HEARTBEAT_MAX_AGE_MS` even when one notification is lost and retried.
+ */
+export const WATCHDOG_ROUTE_TIMING = { group_wait: '0s', group_interval: '1m', repeat_interval: '5m' } as const;
+
 /** Alertmanager receivers: Parapet's webhook (evidence), then pages and tickets. */
 export const WEBHOOK_RECEIVER = 'parapet-webhook';
 export const PAGE_RECEIVER = 'parapet-page';

@@ -22,12 +22,13 @@ export {
   SUMMARY_ANNOTATION, DESCRIPTION_ANNOTATION, RUNBOOK_URL_ANNOTATION, BURN_RATE_ANNOTATION, BUDGET_CONSUMED_ANNOTATION, RESERVED_ANNOTATIONS,
   BASE_WINDOW, EVALUATION_INTERVAL, WINDOW_RANGE_MARGIN_SECONDS, SLO_SERIES, RULE_GROUP_PREFIX, camelCase, alertName, recordingGroupName,
   alertGroupName, WEBHOOK_RECEIVER, PAGE_RECEIVER, TICKET_RECEIVER, OVERVIEW_DASHBOARD_UID, DEFAULT_DATASOURCE_UID, DATASOURCE_NAME, DASHBOARD_TAGS, MAX_DASHBOARD_UID_LENGTH,
-  sliceDashboardUid, type AlertKind, type ConfigVersion, type Severity,
+  sliceDashboardUid, WATCHDOG_ALERTNAME, WATCHDOG_EXPR, WATCHDOG_SEVERITY, WATCHDOG_GROUP, WATCHDOG_LABELS, WATCHDOG_ANNOTATIONS,
+  WATCHDOG_HEARTBEAT_MAX_AGE_MS, WATCHDOG_ROUTE_TIMING, type AlertKind, type ConfigVersion, type Severity,
 } from './conventions.js';
 
 // Prometheus rules
 export {
-  generatePrometheusRules, recordingGroup, alertGroup, windowRange,
+  generatePrometheusRules, recordingGroup, alertGroup, watchdogGroup, windowRange,
   type PrometheusRuleSet, type RuleGroup, type RecordingRule, type AlertingRule,
 } from './prometheus/rules.js';
 export { generatePrometheusFiles, renderPrometheusFiles, type PrometheusFiles } from './prometheus/files.js';

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { needs } from '@parapet/vitest-preset/services';
 import { parse } from 'yaml';
 import { fixtureSlices, golden, tempDir, tool, writeFiles } from '../../../test/slo-fixtures.js';
-import { PAGE_RECEIVER, TICKET_RECEIVER, WEBHOOK_RECEIVER } from '../conventions.js';
+import { createServer as createHttpServer } from 'node:http';
+import { PAGE_RECEIVER, TICKET_RECEIVER, WATCHDOG_ALERTNAME, WATCHDOG_HEARTBEAT_MAX_AGE_MS, WATCHDOG_LABELS, WEBHOOK_RECEIVER } from '../conventions.js';
 import { SloSpecError } from '../model/spec-error.js';
 import { generateAlertmanagerConfig, inhibitEqualLabels } from './config.js';
 import { freePort, waitFor } from '@parapet/vitest-preset/processes';
@@ -29,11 +30,35 @@ describe('Alertmanager config', () => {
     expect(text.split('\n')[0]).toContain('parapet/v1');
     const config = parse(text) as { route: { routes: { receiver: string; matchers: string[]; continue?: boolean }[] }; receivers: { name: string; webhook_configs?: { http_config?: unknown }[] }[] };
     expect(config.route.routes.map((r) => [r.receiver, r.matchers[0], r.continue ?? false])).toEqual([
+      [WEBHOOK_RECEIVER, `alertname="${WATCHDOG_ALERTNAME}"`, false],
       [WEBHOOK_RECEIVER, 'slo=~".+"', true],
       [PAGE_RECEIVER, 'severity="page"', false],
       [TICKET_RECEIVER, 'severity="ticket"', false],
     ]);
     expect(config.receivers[0]!.webhook_configs![0]!.http_config).toEqual({ authorization: { type: 'Bearer', credentials_file: options.bearerTokenFile } });
+  });
+
+  it('routes the always-firing watchdog to the webhook alone, often enough for the heartbeat check', () => {
+    const config = parse(text) as { route: { group_interval: string; routes: Record<string, unknown>[] } };
+    const watchdog = config.route.routes[0]!;
+    expect(watchdog).toEqual({ receiver: WEBHOOK_RECEIVER, matchers: [`alertname="${WATCHDOG_ALERTNAME}"`], group_wait: '0s', group_interval: '1m', repeat_interval: '5m', continue: false });
+    const ms = (d: string) => Number(/^(\d+)([smh])$/.exec(d)![1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[/^(\d+)([smh])$/.exec(d)![2] as 's' | 'm' | 'h'];
+    // Worst case between two heartbeats: a repeat becomes due just after a group_interval tick.
+    // Even one lost notification (retried on the next) stays inside the store's default max age.
+    expect(2 * (ms(watchdog.repeat_interval as string) + ms(watchdog.group_interval as string))).toBeLessThan(WATCHDOG_HEARTBEAT_MAX_AGE_MS);
+  });
+
+  it.skipIf(!hasAmtool)('amtool routes the watchdog to parapet-webhook only, and SLO pages to the webhook and the pager', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'alertmanager.yml': text });
+    const route = async (labels: Record<string, string>) => {
+      const { code, output } = await tool('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yml', ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], dir);
+      expect(code).toBe(0);
+      // amtool also prints a warning (config file over URL) on stderr; the receivers are the other line.
+      return output.split('\n').map((l) => l.replace(/Warning:.*$/, '').trim()).filter(Boolean).join('\n');
+    };
+    expect(await route({ alertname: WATCHDOG_ALERTNAME, ...WATCHDOG_LABELS })).toBe(WEBHOOK_RECEIVER);
+    expect(await route({ alertname: 'LoginJourneyBudgetBurnPage', slo: 'login_journey', severity: 'page' })).toBe(`${WEBHOOK_RECEIVER},${PAGE_RECEIVER}`);
   });
 
   it('inhibits tickets only within the same slice and group: equal on slo and every grouping label', () => {
@@ -129,5 +154,43 @@ describe.skipIf(!hasAlertmanager)('in a real Alertmanager', () => {
     // The other group keeps its ticket: this is what equal: [slo] alone got wrong.
     expect(state('ticket', '/api').state).toBe('active');
     expect(state('ticket', '/api').inhibitedBy).toEqual([]);
+  }, 60_000);
+
+  it('delivers the watchdog to the webhook at once (group_wait 0s)', async () => {
+    const received: { receiver: string; alerts: { labels: Record<string, string> }[] }[] = [];
+    const hook = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as (typeof received)[number]);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = tempDir('parapet-am-');
+      const hookPort = (hook.address() as { port: number }).port;
+      writeFiles(dir, { 'alertmanager.yml': generateAlertmanagerConfig(slices, { webhookUrl: `http://127.0.0.1:${hookPort}/parapet/alertmanager`, bearerTokenFile: false }) });
+      const [port, clusterPort] = [await freePort(), await freePort()];
+      const binary = (await tool('sh', ['-c', 'command -v prometheus-alertmanager || command -v alertmanager'])).output.trim();
+      const am = spawn(binary, [
+        `--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`, `--cluster.listen-address=`, `--cluster.advertise-address=127.0.0.1:${clusterPort}`,
+      ], { stdio: ['ignore', 'ignore', 'ignore'] });
+      processes.push(am);
+      const base = `http://127.0.0.1:${port}/api/v2`;
+      await waitFor(`Alertmanager ready on ${port}`, async () => ((await fetch(`${base}/status`).catch(() => undefined))?.ok ? true : undefined));
+      const posted = await fetch(`${base}/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ labels: { alertname: WATCHDOG_ALERTNAME, ...WATCHDOG_LABELS }, annotations: {}, startsAt: new Date().toISOString() }]),
+      });
+      expect(posted.status).toBe(200);
+      const delivery = await waitFor('the watchdog delivered to the webhook', async () => received[0]);
+      expect(delivery.receiver).toBe(WEBHOOK_RECEIVER);
+      expect(delivery.alerts.map((a) => a.labels.alertname)).toEqual([WATCHDOG_ALERTNAME]);
+    } finally {
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
+    }
   }, 60_000);
 });

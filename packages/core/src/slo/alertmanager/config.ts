@@ -1,5 +1,6 @@
 import {
   PAGE_RECEIVER, PAGE_SEVERITY, SEVERITY_LABEL, SLO_LABEL, TICKET_RECEIVER, TICKET_SEVERITY, WEBHOOK_RECEIVER, ALERTNAME_LABEL,
+  WATCHDOG_ALERTNAME, WATCHDOG_ROUTE_TIMING,
 } from '../conventions.js';
 import { SloSpecError } from '../model/spec-error.js';
 import type { AlertmanagerOptions, ResolvedSlice } from '../model/spec.js';
@@ -29,8 +30,8 @@ function receiverComment(options: AlertmanagerOptions): string {
 }
 
 /**
- * Alertmanager config: every SLO alert goes to Parapet's webhook (the evidence spine) and then,
- * by severity, to the page or ticket receiver. A page inhibits the tickets of the same slice and
+ * Alertmanager config: the watchdog (loop health) goes to Parapet's webhook alone; every SLO alert
+ * goes to Parapet's webhook (the evidence spine) and then, by severity, to the page or ticket receiver. A page inhibits the tickets of the same slice and
  * group. Needs `bearerTokenFile` (or `false` for a public webhook): there is no default path.
  */
 export function generateAlertmanagerConfig(slices: readonly ResolvedSlice[], options: AlertmanagerOptions): string {
@@ -64,6 +65,9 @@ export function generateAlertmanagerConfig(slices: readonly ResolvedSlice[], opt
       group_interval: '5m',
       repeat_interval: '4h',
       routes: [
+        // Loop health: the always-firing watchdog goes to Parapet's webhook only, often enough
+        // for its heartbeat check, and stops here (no page, no ticket).
+        { receiver: WEBHOOK_RECEIVER, matchers: [`${ALERTNAME_LABEL}="${WATCHDOG_ALERTNAME}"`], ...WATCHDOG_ROUTE_TIMING, continue: false },
         // Evidence first: Parapet records every SLO alert, then routing continues by severity.
         { receiver: WEBHOOK_RECEIVER, matchers: [`${SLO_LABEL}=~".+"`], continue: true },
         { receiver: PAGE_RECEIVER, matchers: [`${SEVERITY_LABEL}="${PAGE_SEVERITY}"`], repeat_interval: '1h' },

@@ -90,9 +90,18 @@ describe('Prometheus rule generation', () => {
     expect(all).toContain('(time() - parapet_async_callback_last_success_timestamp_seconds{provider="stripe"}) > bool 900');
   });
 
+  it('ends the alerting groups with the always-firing watchdog; slice groups keep their names', () => {
+    const { alerting } = generatePrometheusRules(slices);
+    expect(alerting.map((g) => g.name)).toEqual([...slices.filter((s) => s.alert !== 'none').map((s) => `parapet_slo_${s.name}_alerts`), 'parapet_slo_watchdog']);
+    expect(alerting.at(-1)!.rules).toEqual([
+      { alert: 'ParapetWatchdog', expr: 'vector(1)', labels: { severity: 'none', parapet: 'watchdog' }, annotations: expect.objectContaining({ summary: expect.stringContaining('Always firing') }) },
+    ]);
+  });
+
   it('omits alerts for alert class none but keeps recordings', () => {
     const rules = generatePrometheusRules(fixtureSlices({ alert: 'none' }));
-    expect(rules.alerting).toEqual([]);
+    // Only the watchdog (loop health) is left: it proves the alert path even without slice alerts.
+    expect(rules.alerting.map((g) => g.name)).toEqual(['parapet_slo_watchdog']);
     expect(rules.recording).toHaveLength(5);
   });
 

@@ -1,6 +1,7 @@
 import {
   BASE_WINDOW, BUDGET_CONSUMED_ANNOTATION, BURN_RATE_ANNOTATION, DESCRIPTION_ANNOTATION, EVALUATION_INTERVAL, RUNBOOK_URL_ANNOTATION,
-  SEVERITY_LABEL, SLO_LABEL, SLO_SERIES, SUMMARY_ANNOTATION, WINDOW_RANGE_MARGIN_SECONDS, alertGroupName, alertName, recordingGroupName,
+  SEVERITY_LABEL, SLO_LABEL, SLO_SERIES, SUMMARY_ANNOTATION, WATCHDOG_ALERTNAME, WATCHDOG_ANNOTATIONS, WATCHDOG_EXPR, WATCHDOG_GROUP,
+  WATCHDOG_LABELS, WINDOW_RANGE_MARGIN_SECONDS, alertGroupName, alertName, recordingGroupName,
   type Severity,
 } from '../conventions.js';
 import { errorBudget, exactProduct, objectiveRatio } from '../model/decimal.js';
@@ -191,10 +192,22 @@ export function alertGroup(slice: ResolvedSlice, profile: WindowProfile = workbo
   return { name: alertGroupName(slice), interval: EVALUATION_INTERVAL, rules };
 }
 
-/** Recording and alerting groups for every slice, in slice order. */
+/** The always-firing watchdog (loop health), in its own group: see `WATCHDOG_ALERTNAME`. */
+export function watchdogGroup(): RuleGroup<AlertingRule> {
+  return {
+    name: WATCHDOG_GROUP,
+    interval: EVALUATION_INTERVAL,
+    rules: [{ alert: WATCHDOG_ALERTNAME, expr: WATCHDOG_EXPR, labels: { ...WATCHDOG_LABELS }, annotations: { ...WATCHDOG_ANNOTATIONS } }],
+  };
+}
+
+/**
+ * Recording and alerting groups for every slice, in slice order, then the watchdog group (always
+ * there: the alert path is worth proving even before any slice alerts).
+ */
 export function generatePrometheusRules(slices: readonly ResolvedSlice[], profile: WindowProfile = workbookWindows): PrometheusRuleSet {
   return {
     recording: slices.map((s) => recordingGroup(s, profile)),
-    alerting: slices.map((s) => alertGroup(s, profile)).filter((g): g is RuleGroup<AlertingRule> => g !== undefined),
+    alerting: [...slices.map((s) => alertGroup(s, profile)).filter((g): g is RuleGroup<AlertingRule> => g !== undefined), watchdogGroup()],
   };
 }
