@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ALERTNAME_LABEL, SEVERITY_LABEL, SLO_LABEL, WEBHOOK_RECEIVER, alertName } from '@parapet/core/slo';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeWorkbenchBundle } from '../test/fake-bundle.js';
 import { createDemoApp, DEMO_USER, type DemoApp, type DemoSettings } from './app.js';
 
 let demo: DemoApp | undefined;
@@ -9,7 +10,7 @@ afterEach(async () => demo?.close());
 
 const settings: DemoSettings = {
   metricsTokens: ['metrics-token-0123456789'], webhookTokens: ['webhook-token-0123456789'], deployTokens: ['deploy-token-01234567890'], operators: [{ actor: 'alice', token: 'alice-token-0123456789' }],
-  trafficRate: 0, log: () => {},
+  trafficRate: 0, log: () => {}, workbenchDir: fakeWorkbenchBundle(),
 };
 
 async function start(overrides: Partial<DemoSettings> = {}) {

@@ -8,10 +8,11 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseUrl, needs, pgbouncerUrl, redisUrl } from '@parapet/vitest-preset/services';
 import { createDemoApp, DEMO_USER, type DemoApp, type DemoSettings } from '../src/app.js';
+import { fakeWorkbenchBundle } from './fake-bundle.js';
 
 const base: DemoSettings = {
   metricsTokens: ['metrics-token-0123456789'], webhookTokens: ['webhook-token-0123456789'], deployTokens: ['deploy-token-01234567890'],
-  operators: [{ actor: 'alice', token: 'alice-token-0123456789' }], trafficRate: 0,
+  operators: [{ actor: 'alice', token: 'alice-token-0123456789' }], trafficRate: 0, workbenchDir: fakeWorkbenchBundle(),
 };
 let demo: DemoApp | undefined;
 afterEach(async () => {
