@@ -83,7 +83,9 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
 
-  // Evidence first: its migrations run on start, so an empty database just works.
+  // The workbench's bundle first: a missing one fails the start before anything runs.
+  const workbench = createWorkbenchHandler({ basePath: '/parapet', assetsDir: await workbenchBundle(settings.workbenchDir) });
+  // Evidence next: its migrations (and the MCP audit's and response's) run on start, so an empty database just works.
   const evidence = await openEvidence(settings, [mcpEvidenceExtension(), responseExtension]);
   // Background jobs: BullMQ when REDIS_URL is reachable (its integration publishes job runs).
   const jobs = await startJobs({ redisUrl: settings.redisUrl, log, sendEmail });
@@ -114,8 +116,7 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
   const responseWorker = response.start({ intervalMs: 1000 });
   if (!settings.notifyWebhookUrl) log('notifications off (set PARAPET_NOTIFY_WEBHOOK_URL to a Slack incoming webhook to get them)');
   const api = createOperatorApiHandler({ store: evidence.store, basePath: '/parapet', authorize: auth.authorize, deployTokens: settings.deployTokens, routes: response.routes });
-  // The workbench (prebuilt bundle) and the read-only MCP endpoint for assistants.
-  const workbench = createWorkbenchHandler({ basePath: '/parapet', assetsDir: await workbenchBundle(settings.workbenchDir) });
+  // The read-only MCP endpoint for assistants (operator tokens as Bearer).
   const mcp = createParapetMcpHandler({ store: evidence.store, verify: auth.bearer, runbooks: runbookSource });
 
   // instrument() records every request without adding a middleware layer (see @parapet/express).
