@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ALERTNAME_LABEL, SEVERITY_LABEL, SLO_LABEL, WEBHOOK_RECEIVER, alertName } from '@parapet/core/slo';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeWorkbenchBundle } from '../test/fake-bundle.js';
 import { createDemoApp, DEMO_USER, type DemoApp, type DemoSettings } from './app.js';
 
 let demo: DemoApp | undefined;
@@ -7,7 +10,7 @@ afterEach(async () => demo?.close());
 
 const settings: DemoSettings = {
   metricsTokens: ['metrics-token-0123456789'], webhookTokens: ['webhook-token-0123456789'], deployTokens: ['deploy-token-01234567890'], operators: [{ actor: 'alice', token: 'alice-token-0123456789' }],
-  trafficRate: 0, log: () => {},
+  trafficRate: 0, log: () => {}, workbenchDir: fakeWorkbenchBundle(),
 };
 
 async function start(overrides: Partial<DemoSettings> = {}) {
@@ -62,5 +65,69 @@ describe('demo app', () => {
     expect(detail.audits.map((a) => [a.action, a.actor.name])).toContainEqual(['acknowledge', 'alice']);
     expect((await post(`${base}/parapet/alertmanager`, {})).status).toBe(401);
     expect((await post(`${base}/parapet/api/deploys`, { version: 'v2', service: 'demo' }, { authorization: 'Bearer deploy-token-01234567890' })).status).toBe(201);
+  });
+
+  it('workbench behind operator sign-in, MCP behind Bearer, the login runbook previews and confirms, notifications reach the webhook', async () => {
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => void (received.push(raw), res.writeHead(200).end('ok')));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = await start({ fail: true, seed: false, notifyWebhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` });
+      const alice = { authorization: 'Bearer alice-token-0123456789' };
+      // An incident for the login slice, as Alertmanager delivers it.
+      const slo = 'web_saas_login_journey';
+      const labels = { [ALERTNAME_LABEL]: alertName({ name: slo }, 'page'), [SLO_LABEL]: slo, [SEVERITY_LABEL]: 'page' };
+      const payload = { version: '4', groupKey: `{}:{slo="${slo}"}`, status: 'firing', receiver: WEBHOOK_RECEIVER, groupLabels: { [SLO_LABEL]: slo }, commonLabels: labels, commonAnnotations: {}, externalURL: 'http://am', alerts: [{ status: 'firing', labels, annotations: { summary: 'login failing' }, startsAt: new Date().toISOString(), fingerprint: 'login-1' }] };
+      expect((await post(`${base}/parapet/alertmanager`, payload, { authorization: 'Bearer webhook-token-0123456789' })).status).toBeLessThan(300);
+      const [incident] = ((await (await fetch(`${base}/parapet/api/incidents`, { headers: alice })).json()) as { items: { id: string }[] }).items;
+
+      // Workbench: a browser is sent to sign in; a cross-site sign-in is refused; the cookie opens it.
+      const page = `${base}/parapet/incidents/${incident!.id}`;
+      const anonymous = await fetch(page, { headers: { accept: 'text/html' }, redirect: 'manual' });
+      expect([anonymous.status, anonymous.headers.get('location')]).toEqual([303, `/demo/login?next=${encodeURIComponent(`/parapet/incidents/${incident!.id}`)}`]);
+      expect((await fetch(page, { headers: { accept: 'application/json' } })).status).toBe(401);
+      const form = (token: string, origin: string) => fetch(`${base}/demo/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin }, body: new URLSearchParams({ token, next: 'https://evil.example/' }) });
+      expect((await form('alice-token-0123456789', 'https://evil.example')).status).toBe(403);
+      expect((await form('not-a-token', base)).status).toBe(401);
+      const signedIn = await form('alice-token-0123456789', base);
+      expect([signedIn.status, signedIn.headers.get('location')]).toEqual([303, '/parapet/']);
+      const cookie = signedIn.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+      const shell = await fetch(page, { headers: { cookie: cookie.split(';')[0]! } });
+      expect(shell.status).toBe(200);
+      expect(await shell.text()).toContain('id="parapet-workbench-config"');
+      // The cookie does not lift the API's CSRF rule.
+      expect((await post(`${base}/parapet/api/incidents/${incident!.id}/note`, { rationale: 'x', note: 'x' }, { cookie: cookie.split(';')[0]!, origin: 'https://evil.example' })).status).toBe(403);
+      // MCP: Bearer only.
+      expect((await post(`${base}/parapet/mcp`, {}, { cookie: cookie.split(';')[0]! })).status).toBe(401);
+
+      // The runbook: preview, then confirm, turns the failure switch off.
+      const runbooks = (await (await fetch(`${base}/parapet/api/incidents/${incident!.id}/runbooks`, { headers: alice })).json()) as { runbooks: { runbook?: { id: string }; id?: string }[] };
+      expect(JSON.stringify(runbooks)).toContain('login-failing');
+      const preview = await post(`${base}/parapet/api/incidents/${incident!.id}/runbooks/login-failing/steps/switch-off/preview`, {}, { ...alice, origin: base });
+      expect(preview.status).toBe(201);
+      const { preview: { id: previewId, effect } } = (await preview.json()) as { preview: { id: string; effect: { summary: string } } };
+      expect(effect.summary).toMatch(/turn the login failure switch off/);
+      expect(demo!.failures.on).toBe(true);
+      const confirmed = await post(`${base}/parapet/api/incidents/${incident!.id}/previews/${previewId}/confirm`, { rationale: 'stop the injected failures' }, { ...alice, origin: base });
+      expect(confirmed.status).toBe(200);
+      expect(((await confirmed.json()) as { execution: { status: string } }).execution.status).toBe('succeeded');
+      expect(demo!.failures.on).toBe(false);
+
+      // One opening notification, delivered, with its outcome on the timeline.
+      const deadline = Date.now() + 30_000;
+      const timeline = async () => ((await (await fetch(`${base}/parapet/api/incidents/${incident!.id}`, { headers: alice })).json()) as { timeline: { type: string; summary: string }[] }).timeline;
+      while (!(await timeline()).some((e) => e.type === 'notification') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect((await timeline()).filter((e) => e.type === 'notification').map((e) => e.summary)).toEqual(['Notified demo-notify (opened) — HTTP 200.']);
+      expect(received.filter((r) => r.includes('[FIRING]'))).toHaveLength(1);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });

@@ -3,13 +3,20 @@ import express from 'express';
 import client from 'prom-client';
 import { attach, publishDeliveryOutbound, publishDeployMarker, publishJourneyStep, type ParapetHandle } from '@parapet/core';
 import { toNodeHandler } from '@parapet/core/integration';
+import { mcpEvidenceExtension } from '@parapet/mcp';
+import { responseExtension } from '@parapet/response';
 import { instrument, metricsHandler } from '@parapet/express';
-import { createAlertmanagerWebhook, createOperatorApiHandler, type Actor } from '@parapet/evidence-pg';
+import { createAlertmanagerWebhook, createOperatorApiHandler } from '@parapet/evidence-pg';
+import { createParapetMcpHandler } from '@parapet/mcp';
+import { createWorkbenchHandler } from '@parapet/ui-react/handler';
+import { loginPage, operatorAuth, safeNext } from './auth.js';
 import { openEvidence, type Evidence } from './evidence.js';
 import { startJobs, type Jobs } from './jobs.js';
 import { homePage } from './home.js';
 import { seedIncidents } from './seed.js';
 import { startTraffic, type Traffic } from './traffic.js';
+import { runbookSource, startResponse } from './response.js';
+import { workbenchBundle } from './workbench.js';
 
 /**
  * The reference app: a small SaaS (login, checkout, a background job that sends a receipt email)
@@ -33,8 +40,16 @@ export interface DemoSettings {
   dataDir?: string;
   /** Redis for BullMQ (`REDIS_URL`); an in-process queue when absent or unreachable. */
   redisUrl?: string;
-  /** Where people reach the demo (`PARAPET_PUBLIC_URL`), for links in notifications. */
+  /** Where people reach the demo (`PARAPET_PUBLIC_URL`), for links in notifications. Default `http://127.0.0.1:<port>`. */
   publicUrl?: string;
+  /** The port `PORT` names, for the default public URL. Default 3000. */
+  port?: number;
+  /** Where notifications go (`PARAPET_NOTIFY_WEBHOOK_URL`): a Slack incoming webhook (or compatible); none when absent. */
+  notifyWebhookUrl?: string;
+  /** With it (`PARAPET_NOTIFY_WEBHOOK_SECRET`, `whsec_…`) the URL gets signed Standard Webhooks instead of Slack's format. */
+  notifyWebhookSecret?: string;
+  /** A built workbench bundle (`PARAPET_WORKBENCH_DIR`); default: @parapet/ui-react's, built on first start in this repository. */
+  workbenchDir?: string;
   /** Seed a few incidents into an empty database so the API is not empty. Default true. */
   seed?: boolean;
   /** Built-in traffic: logins per second (checkout at half that); 0 turns it off. Default 2. */
@@ -68,8 +83,10 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
 
-  // Evidence first: its migrations run on start, so an empty database just works.
-  const evidence = await openEvidence(settings);
+  // The workbench's bundle first: a missing one fails the start before anything runs.
+  const workbench = createWorkbenchHandler({ basePath: '/parapet', assetsDir: await workbenchBundle(settings.workbenchDir) });
+  // Evidence next: its migrations (and the MCP audit's and response's) run on start, so an empty database just works.
+  const evidence = await openEvidence(settings, [mcpEvidenceExtension(), responseExtension]);
   // Background jobs: BullMQ when REDIS_URL is reachable (its integration publishes job runs).
   const jobs = await startJobs({ redisUrl: settings.redisUrl, log, sendEmail });
   const parapet = attach({ registry, integrations: jobs.integrations });
@@ -89,14 +106,18 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
     publishDeliveryOutbound({ integration: 'demo', provider: 'demo-smtp', channel: 'email', outcome: 'provider_accepted', durationSeconds: (performance.now() - started) / 1000 });
   }
 
-  const operators = new Map(settings.operators.map((o) => [o.token, o.actor]));
-  const authorize = (request: Request): Actor | null => {
-    const token = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
-    const actor = token ? operators.get(token) : undefined;
-    return actor ? { id: actor, name: actor, role: 'responder' } : null;
-  };
+  // Operators: PARAPET_OPERATOR_TOKENS as Bearer, or the sign-in cookie in a browser (src/auth.ts).
+  const auth = operatorAuth(settings.operators);
   const webhook = createAlertmanagerWebhook({ store: evidence.store, tokens: settings.webhookTokens });
-  const api = createOperatorApiHandler({ store: evidence.store, basePath: '/parapet', authorize, deployTokens: settings.deployTokens });
+  // Response: the login runbook (preview → confirm "turn off the failure switch") and, with
+  // PARAPET_NOTIFY_WEBHOOK_URL, notifications and escalation through the outbox (src/response.ts).
+  const publicUrl = (settings.publicUrl ?? `http://127.0.0.1:${settings.port ?? 3000}`).replace(/\/+$/, '');
+  const response = await startResponse({ store: evidence.store, publicBaseUrl: `${publicUrl}/parapet`, failures, notifyWebhookUrl: settings.notifyWebhookUrl, notifyWebhookSecret: settings.notifyWebhookSecret });
+  const responseWorker = response.start({ intervalMs: 1000 });
+  if (!settings.notifyWebhookUrl) log('notifications off (set PARAPET_NOTIFY_WEBHOOK_URL to a Slack incoming webhook to get them)');
+  const api = createOperatorApiHandler({ store: evidence.store, basePath: '/parapet', authorize: auth.authorize, deployTokens: settings.deployTokens, routes: response.routes });
+  // The read-only MCP endpoint for assistants (operator tokens as Bearer).
+  const mcp = createParapetMcpHandler({ store: evidence.store, verify: auth.bearer, runbooks: runbookSource });
 
   // instrument() records every request without adding a middleware layer (see @parapet/express).
   const app = instrument(express());
@@ -104,16 +125,47 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
   // ── Parapet, under /parapet (mounted before express.json(): the handlers read raw bodies) ──
   app.post('/parapet/alertmanager', toNodeHandler(webhook));
   app.all('/parapet/api/*splat', toNodeHandler(api));
-  // ── Slot: workbench UI — mount it at /parapet/ here (authorized by the same operator tokens). ──
-  // ── Slot: MCP endpoint — mount it at /parapet/mcp here (same operator tokens as Bearer). ──
-  // ── Slot: response (notifications/escalation) — pass it the evidence store here and its
-  //    `onResolved`/extensions to openEvidence() in src/evidence.ts. ──
+  app.all('/parapet/mcp', toNodeHandler(mcp));
+  // The workbench, after the handlers above (it never answers /parapet/api, /alertmanager, /mcp
+  // anyway): operators only; a browser without a valid cookie is sent to the sign-in form.
+  const serveWorkbench = toNodeHandler(workbench);
+  app.get(['/parapet', '/parapet/*splat'], (req, res) => {
+    const request = new Request('http://demo.local/', { headers: { authorization: req.headers.authorization ?? '', cookie: req.headers.cookie ?? '' } });
+    if (auth.authorize(request)) return void serveWorkbench(req, res);
+    if (req.accepts(['html', 'json']) === 'html') return void res.redirect(303, `/demo/login?next=${encodeURIComponent(req.originalUrl)}`);
+    res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'sign in at /demo/login, or send an operator token as Authorization: Bearer <token> (PARAPET_OPERATOR_TOKENS)' } });
+  });
   // ── Slot: in-process monitor — start it here by default (attach handle + evidence store), so
   //    injected failures become incidents with no Prometheus at all. ──
 
   app.get('/metrics', metricsHandler({ registry, tokens: settings.metricsTokens }));
   app.use(express.json());
   app.use(express.urlencoded({ extended: false }));
+
+  // The demo's sign-in: an operator token in an HttpOnly, SameSite=Strict cookie (src/auth.ts).
+  app.get('/demo/login', (req, res) => {
+    res.type('html').send(loginPage({ next: safeNext(req.query.next) }));
+  });
+  app.post('/demo/login', (req, res) => {
+    // Login CSRF: only a form on this origin may sign a browser in.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `${req.protocol}://${req.headers.host}`) {
+      res.status(403).type('text').send('cross-site sign-in refused');
+      return;
+    }
+    const body = (req.body ?? {}) as { token?: unknown; next?: unknown };
+    const next = safeNext(body.next);
+    if (typeof body.token !== 'string' || !auth.actorFor(body.token)) {
+      res.status(401).type('html').send(loginPage({ next, error: 'That is not one of the operator tokens (PARAPET_OPERATOR_TOKENS, printed at start-up).' }));
+      return;
+    }
+    res.setHeader('set-cookie', auth.cookie(body.token, req.secure));
+    res.redirect(303, next);
+  });
+  app.post('/demo/logout', (_req, res) => {
+    res.setHeader('set-cookie', auth.clearCookie());
+    res.redirect(303, '/');
+  });
 
   app.get('/', (_req, res) => {
     res.type('html').send(homePage({ failures, user: DEMO_USER, redis: jobs.kind === 'bullmq' }));
@@ -181,6 +233,9 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
+      await responseWorker.close();
+      await response.close();
+      await mcp.close();
       await jobs.close();
       await parapet.close();
       await evidence.close();

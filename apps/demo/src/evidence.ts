@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createEvidenceStore, type EvidenceStoreHandle } from '@parapet/evidence-pg';
+import { createEvidenceStore, type EvidenceExtension, type EvidenceStoreHandle } from '@parapet/evidence-pg';
 
 /** The evidence store and what closes it. */
 export interface Evidence {
@@ -11,16 +11,17 @@ export interface Evidence {
 
 /**
  * PostgreSQL when `databaseUrl` is set (migrations over `databaseUrlDirect` when given, as behind
- * PgBouncer), embedded PGlite otherwise. Pending migrations run here, so an empty database works.
+ * PgBouncer), embedded PGlite otherwise. Pending migrations (the store's and the extensions':
+ * MCP audit, response) run here, so an empty database works.
  */
-export async function openEvidence(settings: { databaseUrl?: string; databaseUrlDirect?: string; dataDir?: string }): Promise<Evidence> {
+export async function openEvidence(settings: { databaseUrl?: string; databaseUrlDirect?: string; dataDir?: string }, extensions: EvidenceExtension[] = []): Promise<Evidence> {
   if (settings.databaseUrl) {
     const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: 5 });
     pool.on('error', () => {}); // an idle client lost to a server restart must not crash the demo
     const direct = settings.databaseUrlDirect ? new pg.Pool({ connectionString: settings.databaseUrlDirect, max: 1 }) : undefined;
     direct?.on('error', () => {});
     try {
-      const store = await createEvidenceStore({ database: pool, ...(direct ? { migrationDatabase: direct } : {}) });
+      const store = await createEvidenceStore({ database: pool, extensions, ...(direct ? { migrationDatabase: direct } : {}) });
       return {
         store, kind: 'postgres',
         async close() {
@@ -36,6 +37,6 @@ export async function openEvidence(settings: { databaseUrl?: string; databaseUrl
       throw error;
     }
   }
-  const store = await createEvidenceStore(settings.dataDir ? { dataDir: settings.dataDir } : {});
+  const store = await createEvidenceStore({ extensions, ...(settings.dataDir ? { dataDir: settings.dataDir } : {}) });
   return { store, kind: 'pglite', close: () => store.close() };
 }

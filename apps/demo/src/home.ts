@@ -14,9 +14,12 @@ Built-in traffic keeps every SLO fed.</p>
 <form method="post" action="/demo/failures"><p>Failures are ${state}.
 <button type="submit" name="on" value="${failures.on ? 'false' : 'true'}">${failures.on ? 'Stop failures' : 'Inject failures into login'}</button></p></form>
 <p>With Prometheus and Alertmanager running the generated config, the page <code>WebSaasLoginJourneyBudgetBurnPage</code> fires
-and becomes an incident in <a href="/parapet/api/incidents">/parapet/api/incidents</a> (send an operator token as <code>Authorization: Bearer</code>).</p>
+and becomes an incident in the <a href="/parapet/">workbench</a> and <a href="/parapet/api/incidents">/parapet/api/incidents</a> (send an operator token as <code>Authorization: Bearer</code>);
+its runbook offers "Turn off the failure switch" (preview, then confirm).</p>
 <h2>Where to look</h2>
 <ul>
+<li><a href="/parapet/">/parapet/</a>: the workbench — incidents, timelines, runbook steps (<a href="/demo/login">sign in</a> with the operator token printed at start-up)</li>
+<li><code>/parapet/mcp</code>: the read-only MCP endpoint for assistants (operator token as Bearer)</li>
 <li><code>/metrics</code>: the signals (bearer token printed at start-up)</li>
 <li><code>/parapet/api/incidents</code>: incidents, with their timeline and audits</li>
 <li><code>/parapet/api/health</code>: is the alert path alive</li>

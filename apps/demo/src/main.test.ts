@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { fakeWorkbenchBundle } from '../test/fake-bundle.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Children still running when a test ends (it failed or timed out) are killed, never left behind. */
+const workbenchDir = fakeWorkbenchBundle();
 const running = new Set<ReturnType<typeof spawn>>();
 afterEach(() => {
   for (const child of running) child.kill('SIGKILL');
@@ -15,7 +17,7 @@ afterEach(() => {
 function startDemo(env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts', '--traffic-rate', '0'], {
     cwd: demoDir,
-    env: { ...process.env, PORT: '0', NODE_OPTIONS: '', DATABASE_URL: '', REDIS_URL: '', ...env },
+    env: { ...process.env, PORT: '0', NODE_OPTIONS: '', DATABASE_URL: '', REDIS_URL: '', PARAPET_WORKBENCH_DIR: workbenchDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

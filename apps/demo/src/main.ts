@@ -44,6 +44,7 @@ console.log(`Parapet demo on ${url} (Ctrl-C stops it)
   home page ${url}/ has the failure switch of the login journey (or start with --fail)
   evidence on ${evidence}; jobs on ${demo.jobs.kind === 'bullmq' ? 'BullMQ (REDIS_URL)' : 'the in-process queue'}
 ${settings.publicUrl ? `  public URL ${settings.publicUrl} (PARAPET_PUBLIC_URL): Alertmanager posts to ${settings.publicUrl}/parapet/alertmanager\n` : ''}${notes.map((n) => `  ${n}\n`).join('')}  built-in traffic ${settings.trafficRate} logins/s; login failures ${demo.failures.on ? `ON (${demo.failures.ratio * 100}%)` : 'off'}
+  workbench ${url}/parapet/ (sign in with the operator token below); MCP endpoint ${url}/parapet/mcp (the same token as Bearer)
   operator ${operator.actor} acts with Authorization: Bearer ${operator.token}
 ${generatedLines.length ? `  generated tokens (set these variables to choose your own):\n${generatedLines.join('\n')}\n` : ''}  try:     curl ${url}/orgs/acme/users/42   and   curl -s -H "Authorization: Bearer ${operator.token}" ${url}/parapet/api/incidents
   metrics: curl -s -H "Authorization: Bearer ${settings.metricsTokens[0]}" ${url}/metrics | grep ^parapet_

@@ -60,10 +60,15 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): { settings
     ...(env.PARAPET_DATA_DIR ? { dataDir: env.PARAPET_DATA_DIR } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.PARAPET_PUBLIC_URL ? { publicUrl: env.PARAPET_PUBLIC_URL } : {}),
+    ...(env.PARAPET_NOTIFY_WEBHOOK_URL ? { notifyWebhookUrl: env.PARAPET_NOTIFY_WEBHOOK_URL } : {}),
+    ...(env.PARAPET_NOTIFY_WEBHOOK_SECRET ? { notifyWebhookSecret: env.PARAPET_NOTIFY_WEBHOOK_SECRET } : {}),
+    ...(env.PARAPET_WORKBENCH_DIR ? { workbenchDir: env.PARAPET_WORKBENCH_DIR } : {}),
     seed: !values['no-seed'],
     trafficRate,
     fail: values.fail,
     failRatio,
   };
-  return { settings, port: Number(env.PORT ?? 3000), generated };
+  const port = Number(env.PORT ?? 3000);
+  if (port > 0) settings.port = port;
+  return { settings, port, generated };
 }

@@ -1,14 +1,18 @@
 // The whole loop with the real components: the demo on PostgreSQL, a real Prometheus scraping it
 // with the rules `parapet gen prometheus` writes (short-window profile), a real Alertmanager with
 // the config `parapet gen alertmanager` writes, routing to the demo's webhook with bearer auth.
+// A local receiver stands in for Slack (PARAPET_NOTIFY_WEBHOOK_URL); the MCP endpoint and the
+// workbench are checked on the same incident.
 // Every wait is on a condition with a generous deadline; nothing sleeps a fixed time.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl, needs } from '@parapet/vitest-preset/services';
 
@@ -81,8 +85,21 @@ describe.skipIf(!canRun)('the loop: signals → Prometheus → Alertmanager → 
   const database = `parapet_demo_e2e_${process.pid}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
 
+  // Stands in for Slack: records every notification the demo delivers.
+  const slack: { body: { text?: string } & Record<string, unknown>; raw: string }[] = [];
+  const receiver = createHttpServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      slack.push({ body: JSON.parse(raw) as { text?: string }, raw });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
     await admin.end().catch(() => {});
     rmSync(work, { recursive: true, force: true });
@@ -100,6 +117,8 @@ describe.skipIf(!canRun)('the loop: signals → Prometheus → Alertmanager → 
     const demoUrl = `http://127.0.0.1:${demoPort}`;
     const promUrl = `http://127.0.0.1:${promPort}`;
     const amUrl = `http://127.0.0.1:${amPort}`;
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const slackUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/services/T000/B000/demo`;
     const tokenFile = join(work, 'webhook-token');
     writeFileSync(tokenFile, tokens.webhook);
 
@@ -135,7 +154,7 @@ describe.skipIf(!canRun)('the loop: signals → Prometheus → Alertmanager → 
     const demoEnv = {
       ...process.env, NODE_OPTIONS: '', PORT: String(demoPort), DATABASE_URL: demoDb.toString(), REDIS_URL: '',
       PARAPET_METRICS_TOKENS: tokens.metrics, PARAPET_WEBHOOK_TOKENS: tokens.webhook, PARAPET_DEPLOY_TOKENS: tokens.deploy,
-      PARAPET_OPERATOR_TOKENS: `alice:${tokens.alice}`, PARAPET_PUBLIC_URL: demoUrl,
+      PARAPET_OPERATOR_TOKENS: `alice:${tokens.alice}`, PARAPET_PUBLIC_URL: demoUrl, PARAPET_NOTIFY_WEBHOOK_URL: slackUrl,
     };
     const startDemo = () => start('demo', process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts', '--traffic-rate', '2'], { cwd: demoDir, env: demoEnv });
     let demo = startDemo();
@@ -190,6 +209,26 @@ describe.skipIf(!canRun)('the loop: signals → Prometheus → Alertmanager → 
       expect(incident!.alertname).toBe(ALERT);
       const detail = await api(`/incidents/${incident!.id}`);
       expect(detail.body.timeline.map((e: { type: string }) => e.type)).toContain('alert_fired');
+      // Its opening reached "Slack", and the outcome is on the timeline.
+      const link = `${demoUrl}/parapet/incidents/${incident!.id}"`;
+      const openedMessages = () => slack.filter((m) => m.body.text?.startsWith('[FIRING]') && m.raw.includes(link));
+      await until('the opening notification delivered to the Slack stand-in', async () => openedMessages().length > 0, 120_000);
+      await until('the notification outcome on the timeline', async () => (await api(`/incidents/${incident!.id}`)).body.timeline.some((e: { type: string; summary: string }) => e.type === 'notification' && /\(opened\) — HTTP 200/.test(e.summary)), 60_000);
+
+      // The MCP endpoint (operator token as Bearer) lists it; the workbench page answers with the app shell.
+      const mcp = new Client({ name: 'loop-e2e', version: '1.0.0' });
+      await mcp.connect(new StreamableHTTPClientTransport(new URL(`${demoUrl}/parapet/mcp`), { requestInit: { headers: { authorization: `Bearer ${tokens.alice}` } } }));
+      try {
+        const listed = (await mcp.callTool({ name: 'list_incidents', arguments: { slo: SLICE } })).structuredContent as { incidents: { id: string; alertname: string }[] };
+        expect(listed.incidents.map((i) => [i.id, i.alertname])).toContainEqual([incident!.id, ALERT]);
+      } finally {
+        await mcp.close();
+      }
+      const page = await fetch(`${demoUrl}/parapet/incidents/${incident!.id}`, { headers: { authorization: `Bearer ${tokens.alice}`, accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      const shell = await page.text();
+      expect(shell).toContain('<base href="/parapet/"');
+      expect(shell).toContain('id="parapet-workbench-config"');
 
       // 5. Acknowledged through the API: audited with the operator's name.
       const ack = await api(`/incidents/${incident!.id}/acknowledge`, { method: 'POST', body: JSON.stringify({ rationale: 'e2e: looking at login' }) });
@@ -218,6 +257,9 @@ describe.skipIf(!canRun)('the loop: signals → Prometheus → Alertmanager → 
       expect(types).toContain('alert_resolved');
       expect(types.filter((t: string) => t === 'alert_fired')).toHaveLength(1);
       expect(await loginIncidents('all')).toHaveLength(1);
+      // Exactly one notification for the opening, across the outage and the restart.
+      expect(openedMessages()).toHaveLength(1);
+      expect(resolved.body.timeline.filter((e: { type: string; summary: string }) => e.type === 'notification' && /\(opened\)/.test(e.summary))).toHaveLength(1);
       const resolvedAt = Date.now();
 
       // 7. Every query of the generated Grafana dashboards returns data from this Prometheus.
