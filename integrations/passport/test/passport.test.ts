@@ -1,14 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { attach, type JourneyStepEvent } from '@parapet/core';
-import { subscribe } from '@parapet/core/integration';
+import { attach } from '@parapet/core';
 import { parseExposition } from '@parapet/vitest-preset/exposition';
 import client from 'prom-client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parapetPassport } from '../src/index.js';
+import { serveForFile } from './harness.js';
 
 const users = [{ id: 'u1', username: 'ada', password: 'correct-horse' }];
 /** The host's verify callback: a user store lookup that can also fail like a database would. */
@@ -19,12 +17,7 @@ function verify(username: string, password: string, done: (err: any, user?: Expr
   return done(null, { id: user.id, username: user.username } as Express.User);
 }
 
-let server: Server;
-let base: string;
-const steps: JourneyStepEvent[] = [];
-let stop: () => void;
-
-beforeAll(async () => {
+const served = serveForFile(() => {
   const passport = new Passport();
   passport.use(new LocalStrategy(verify));
   const wrappedPassport = new Passport();
@@ -50,24 +43,16 @@ beforeAll(async () => {
     const status = (err as { status?: number }).status ?? 500;
     res.status(status).json({ error: String((err as Error).message) });
   });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  stop = subscribe('journey.step', (e) => void steps.push(e));
+  return app;
 });
-afterAll(async () => {
-  stop();
-  await new Promise<void>((r) => server.close(() => r()));
-});
+const steps = served.steps;
 beforeEach(() => void (steps.length = 0));
 
 const login = (path: string, form: Record<string, string>) =>
-  fetch(`${base}${path}`, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' });
+  fetch(`${served.base}${path}`, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' });
 const summary = () => steps.map((s) => [s.journey, s.step, s.outcome, s.reason]);
-/** Outcomes published on 'finish' can land just after the client has the response: wait for them. */
 async function outcomes(count: number) {
-  const deadline = Date.now() + 10_000;
-  while (steps.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  await served.waitForSteps(count);
   return summary();
 }
 

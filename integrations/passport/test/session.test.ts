@@ -1,21 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { type JourneyStepEvent } from '@parapet/core';
-import { subscribe } from '@parapet/core/integration';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parapetPassport } from '../src/index.js';
+import { serveForFile } from './harness.js';
 
 /** The common production shape: sessions (express-session), serialize/deserialize, redirects. */
-let server: Server;
-let base: string;
-const steps: JourneyStepEvent[] = [];
-let stop: () => void;
-
-beforeAll(async () => {
+const served = serveForFile(() => {
   const passport = new Passport();
   passport.use(new LocalStrategy((username, password, done) => done(null, username === 'ada' && password === 'pw' ? ({ id: 'u1' } as Express.User) : false)));
   passport.serializeUser((user, done) => done(null, (user as { id: string }).id));
@@ -26,23 +18,14 @@ beforeAll(async () => {
   app.use(session({ secret: 'parapet-test', resave: false, saveUninitialized: false }));
   app.use(passport.session());
   app.post('/login', auth.authenticate('local', { successRedirect: '/home', failureRedirect: '/login' }));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  stop = subscribe('journey.step', (e) => void steps.push(e));
-});
-afterAll(async () => {
-  stop();
-  await new Promise<void>((r) => server.close(() => r()));
+  return app;
 });
 
 async function outcomes(count: number) {
-  const deadline = Date.now() + 10_000;
-  while (steps.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  return steps.map((s) => [s.step, s.outcome, s.reason]);
+  return (await served.waitForSteps(count)).map((s) => [s.step, s.outcome, s.reason]);
 }
 const login = (form: Record<string, string>, cookie?: string) =>
-  fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual', headers: cookie ? { cookie } : {} });
+  fetch(`${served.base}/login`, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual', headers: cookie ? { cookie } : {} });
 
 describe('with express-session', () => {
   it('a session login is a success; a failed login by a user who already has a session is still a failure', async () => {

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createTestDatabase } from '@parapet/vitest-preset/databases';
 import { createEvidenceStore, type EvidenceStoreHandle } from '../src/index.js';
-
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface BenchTarget {
   name: string;
@@ -15,14 +13,8 @@ export async function openBenchTarget(kind: 'postgres' | 'pglite'): Promise<Benc
     const store = await createEvidenceStore();
     return { name: 'PGlite (in memory)', store, close: () => store.close() };
   }
-  const name = `parapet_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+  const database = await createTestDatabase('parapet_bench');
+  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   pool.on('error', () => {});
   const store = await createEvidenceStore({ database: pool });
   return {
@@ -31,10 +23,7 @@ export async function openBenchTarget(kind: 'postgres' | 'pglite'): Promise<Benc
     async close() {
       await store.close();
       await pool.end();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await database.drop();
     },
   };
 }

@@ -14,6 +14,11 @@ export { TIMELINE_TYPES } from './types.js';
 export type * from './contract.js';
 export type * from './types.js';
 export type { EvidenceDatabase } from './schema.js';
+// Row → API mapping, for extension packages (@parapet/mcp, @parapet/response, ...) that read the
+// evidence tables through `store.db`: the incident select (every column, timestamps as canonical
+// UTC strings), the row type it yields, the row → `Incident` mapping and the timestamp column helper.
+// Applications use the store's methods instead.
+export { selectIncidents as selectIncidentRows, toIncident as incidentFromRow, isoUtc as isoUtcColumn, type IncidentRow } from './rows.js';
 export { createEvidenceMetrics, type EvidenceMetrics } from './metrics.js';
 export { watchdogAlertRule, watchdogRoute } from './watchdog.js';
 export { recordSystemEvents, evidenceIntegration } from './system-events.js';

@@ -1,6 +1,6 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { ParapetError } from '@parapet/core/integration';
-import type { EvidenceDatabase, EvidenceStore } from '@parapet/evidence-pg';
+import { isoUtcColumn, selectIncidentRows, type EvidenceDatabase, type EvidenceStore, type IncidentRow } from '@parapet/evidence-pg';
 
 /**
  * The read side of the MCP server. Every query runs inside a transaction opened with
@@ -31,7 +31,6 @@ export const LIMITS = {
   runbookChars: 20_000,
 } as const;
 
-const iso = (ref: string): RawBuilder<string> => sql<string>`to_char(${sql.ref(ref)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
 
 /** Caps a string: control characters (except newline and tab) removed, length bounded. */
@@ -130,32 +129,6 @@ export interface IncidentDetailView extends IncidentSummary {
   updatedAt: string;
 }
 
-function incidentColumns(db: Kysely<EvidenceDatabase>) {
-  return db.selectFrom('parapet_incident as i').select([
-    sql<string>`i.id::text`.as('id'),
-    'i.state',
-    'i.alertname',
-    'i.severity',
-    'i.slo',
-    'i.service',
-    'i.labels',
-    'i.annotations',
-    'i.runbook_url',
-    'i.trace_id',
-    'i.triage_summary',
-    'i.escalation_step',
-    'i.escalation_stopped',
-    iso('i.next_escalation_at').as('next_escalation_at'),
-    iso('i.suppressed_until').as('suppressed_until'),
-    iso('i.opened_at').as('opened_at'),
-    iso('i.acknowledged_at').as('acknowledged_at'),
-    'i.acknowledged_by',
-    'i.assignee',
-    iso('i.resolved_at').as('resolved_at'),
-    iso('i.updated_at').as('updated_at'),
-  ]);
-}
-type IncidentRow = Awaited<ReturnType<ReturnType<typeof incidentColumns>['executeTakeFirstOrThrow']>>;
 
 function toSummary(row: IncidentRow): IncidentSummary {
   const annotations = json<Record<string, string>>(row.annotations) ?? {};
@@ -190,7 +163,7 @@ export interface IncidentFilter {
 
 export async function listIncidents(trx: Trx, f: IncidentFilter): Promise<{ incidents: IncidentSummary[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(1, f.limit), LIMITS.incidentsPerPage);
-  let q = incidentColumns(trx);
+  let q = selectIncidentRows(trx);
   if (f.state === 'active') q = q.where('i.state', '<>', 'resolved');
   else if (f.state === 'resolved') q = q.where('i.state', '=', 'resolved');
   if (f.severity) q = q.where('i.severity', '=', f.severity);
@@ -210,11 +183,11 @@ export async function listIncidents(trx: Trx, f: IncidentFilter): Promise<{ inci
 
 export async function incidentDetail(trx: Trx, id: string): Promise<IncidentDetailView | undefined> {
   if (!ID.test(id)) return undefined;
-  const row = await incidentColumns(trx).where(sql<boolean>`i.id = ${id}::bigint`).executeTakeFirst();
+  const row = await selectIncidentRows(trx).where(sql<boolean>`i.id = ${id}::bigint`).executeTakeFirst();
   if (!row) return undefined;
   const alerts = await trx
     .selectFrom('parapet_incident_alert')
-    .select(['fingerprint', 'status', iso('starts_at').as('starts_at'), iso('ends_at').as('ends_at')])
+    .select(['fingerprint', 'status', isoUtcColumn('starts_at').as('starts_at'), isoUtcColumn('ends_at').as('ends_at')])
     .where(sql<boolean>`incident_id = ${id}::bigint`)
     .orderBy('starts_at', 'desc')
     .orderBy('fingerprint')
@@ -252,7 +225,7 @@ export interface TimelineItem {
 export async function timelinePage(trx: Trx, id: string, limit: number, cursor?: string): Promise<Page<TimelineItem>> {
   let q = trx
     .selectFrom('parapet_timeline')
-    .select([sql<string>`id::text`.as('id'), 'type', iso('at').as('at'), 'actor', 'summary', 'data'])
+    .select([sql<string>`id::text`.as('id'), 'type', isoUtcColumn('at').as('at'), 'actor', 'summary', 'data'])
     .where(sql<boolean>`incident_id = ${id}::bigint`);
   if (cursor) {
     const [cid, at] = decodeCursor(cursor, `timeline:${id}`, 2);
@@ -279,7 +252,7 @@ export interface AuditItem {
 export async function auditPage(trx: Trx, id: string, limit: number, cursor?: string): Promise<Page<AuditItem>> {
   let q = trx
     .selectFrom('parapet_audit')
-    .select([sql<string>`id::text`.as('id'), iso('at').as('at'), 'actor_id', 'actor_name', 'actor_role', 'action', 'rationale', 'outcome'])
+    .select([sql<string>`id::text`.as('id'), isoUtcColumn('at').as('at'), 'actor_id', 'actor_name', 'actor_role', 'action', 'rationale', 'outcome'])
     .where(sql<boolean>`incident_id = ${id}::bigint`);
   if (cursor) {
     const [cid] = decodeCursor(cursor, `audits:${id}`, 1);
@@ -306,7 +279,7 @@ export interface ActionItemView {
 export async function actionItemPage(trx: Trx, id: string, limit: number, cursor?: string): Promise<Page<ActionItemView>> {
   let q = trx
     .selectFrom('parapet_action_item')
-    .select([sql<string>`id::text`.as('id'), 'title', 'target', 'status', 'created_by', iso('created_at').as('created_at')])
+    .select([sql<string>`id::text`.as('id'), 'title', 'target', 'status', 'created_by', isoUtcColumn('created_at').as('created_at')])
     .where(sql<boolean>`incident_id = ${id}::bigint`);
   if (cursor) {
     const [cid] = decodeCursor(cursor, `actionItems:${id}`, 1);
@@ -337,7 +310,7 @@ export async function changesPage(
 ): Promise<Page<ChangeItem>> {
   let q = trx
     .selectFrom('parapet_system_event')
-    .select([sql<string>`id::text`.as('id'), 'kind', iso('at').as('at'), 'service', 'slo', 'summary', 'data'])
+    .select([sql<string>`id::text`.as('id'), 'kind', isoUtcColumn('at').as('at'), 'service', 'slo', 'summary', 'data'])
     .where(sql<boolean>`at BETWEEN ${f.from}::timestamptz AND ${f.to}::timestamptz`);
   if (f.kind !== 'all') q = q.where('kind', '=', f.kind);
   if (f.service) q = q.where('service', '=', f.service);

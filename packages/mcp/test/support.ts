@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Client } from '@modelcontextprotocol/client';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { databaseUrl } from '@parapet/vitest-preset/services';
+import { createTestDatabase } from '@parapet/vitest-preset/databases';
 import { createEvidenceStore, type AlertmanagerPayload, type EvidenceStoreHandle } from '@parapet/evidence-pg';
 import { mcpEvidenceExtension } from '../src/index.js';
 
@@ -71,26 +70,17 @@ export async function openTarget(name: TargetName): Promise<OpenedTarget> {
     const store = await createEvidenceStore({ extensions });
     return { store, close: () => store.close() };
   }
-  const db = `parapet_mcp_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${db}`);
-  await admin.end();
-  const u = new URL(databaseUrl);
-  u.pathname = `/${db}`;
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 4 });
+  const db = await createTestDatabase('parapet_mcp');
+  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   pool.on('error', () => {});
   const store = await createEvidenceStore({ database: pool, extensions });
   return {
     store,
-    url: u.toString(),
+    url: db.url,
     async close() {
       await store.close();
       await pool.end();
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      await c.end();
+      await db.drop();
     },
   };
 }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { sql, type Transaction } from 'kysely';
 import * as z from 'zod';
 import { closeable, ParapetError, parseOptions, type Closeable } from '@parapet/core/integration';
-import type { Actor, EvidenceDatabase, EvidenceStore, Incident, OperatorRoute } from '@parapet/evidence-pg';
+import { isoUtcColumn, type Actor, type EvidenceDatabase, type EvidenceStore, type Incident, type OperatorRoute } from '@parapet/evidence-pg';
 import { backoffMs, classify, type AttemptOutcome, type NotificationMessage, type Notifier } from './notifiers.js';
 import { matchRunbook, policyFor } from './runbooks.js';
 import { normaliseEffect } from './effect.js';
@@ -141,7 +141,6 @@ export interface ResponseEngine extends Closeable {
   runbooksFor(incident: { slo: string | null; alertname: string }): { runbook: Runbook; matchedBy: { slo: string | null; alertname: string | null } }[];
 }
 
-const ISO = (col: string) => sql.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
 
 interface IncidentRow {
   id: string;
@@ -236,7 +235,7 @@ export async function createResponseEngine(options: ResponseEngineOptions): Prom
 
   async function loadIncidentRow(trx: Trx, id: string, lock: boolean): Promise<IncidentRow | undefined> {
     const q = sql<IncidentRow>`SELECT id::text AS id, state, alertname, severity, slo, service, annotations, escalation_step,
-        ${ISO('next_escalation_at')} AS next_escalation_at, ${ISO('suppressed_until')} AS suppressed_until, escalation_stopped, acknowledged_by, ${ISO('opened_at')} AS opened_at
+        ${isoUtcColumn('next_escalation_at')} AS next_escalation_at, ${isoUtcColumn('suppressed_until')} AS suppressed_until, escalation_stopped, acknowledged_by, ${isoUtcColumn('opened_at')} AS opened_at
       FROM parapet_incident WHERE id = ${id}::bigint ${lock ? sql`FOR UPDATE` : sql``}`;
     return (await q.execute(trx)).rows[0];
   }
@@ -321,7 +320,7 @@ export async function createResponseEngine(options: ResponseEngineOptions): Prom
   async function processOneEvent(report: TickReport, skip: string[]): Promise<boolean> {
     return engineTx(async (trx) => {
       const ev = (
-        await sql<{ id: string; incident_id: string; kind: string; at: string }>`SELECT id::text AS id, incident_id::text AS incident_id, kind, ${ISO('at')} AS at
+        await sql<{ id: string; incident_id: string; kind: string; at: string }>`SELECT id::text AS id, incident_id::text AS incident_id, kind, ${isoUtcColumn('at')} AS at
           FROM parapet_response_event WHERE processed_at IS NULL AND NOT (id::text = ANY(${skip}::text[])) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx)
       ).rows[0];
       if (!ev) return false;
@@ -571,7 +570,7 @@ export async function createResponseEngine(options: ResponseEngineOptions): Prom
           await sql<OutboxRow>`UPDATE parapet_response_outbox SET lease_owner = ${owner}, lease_until = ${iso(nowMs() + opts.leaseMs)}::timestamptz, attempts = attempts + 1
             WHERE id IN (SELECT id FROM parapet_response_outbox WHERE state = 'pending' AND next_attempt_at <= ${iso()}::timestamptz AND (lease_until IS NULL OR lease_until <= ${iso()}::timestamptz)
                          ORDER BY next_attempt_at, id LIMIT 10 FOR UPDATE SKIP LOCKED)
-            RETURNING id::text AS id, incident_id::text AS incident_id, channel, kind, message, attempts, ${ISO('created_at')} AS created_at`.execute(trx)
+            RETURNING id::text AS id, incident_id::text AS incident_id, channel, kind, message, attempts, ${isoUtcColumn('created_at')} AS created_at`.execute(trx)
         ).rows,
     );
     await Promise.all(

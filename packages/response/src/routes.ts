@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import * as z from 'zod';
 import { ParapetError } from '@parapet/core/integration';
-import type { Actor, EvidenceDatabase, EvidenceStore, Incident, OperatorRoute } from '@parapet/evidence-pg';
+import { isoUtcColumn, type Actor, type EvidenceDatabase, type EvidenceStore, type Incident, type OperatorRoute } from '@parapet/evidence-pg';
 import type { ResponseHealth } from './engine.js';
 import { normaliseEffect } from './effect.js';
 import { policyFor } from './runbooks.js';
@@ -10,7 +10,6 @@ import type { Capability, CapabilityReport, EscalationPolicy, Runbook } from './
 
 type Trx = Transaction<EvidenceDatabase>;
 
-const ISO = (col: string) => sql.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
 const jsonOf = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 export interface RouteContext {
@@ -370,7 +369,7 @@ export function createRoutes(ctx: RouteContext): OperatorRoute[] {
       const stoppedReason = incident.state === 'resolved' ? 'resolved' : incident.acknowledgedAt ? 'acknowledged' : policy && step >= policy.tiers.length && !e.nextAt ? 'exhausted' : null;
       const notifications = (
         await sql<{ id: string; channel: string; kind: string; transition_key: string; state: string; attempts: number; created_at: string; delivered_at: string | null; last_error: string | null }>`
-          SELECT id::text AS id, channel, kind, transition_key, state, attempts, ${ISO('created_at')} AS created_at, ${ISO('delivered_at')} AS delivered_at, last_error
+          SELECT id::text AS id, channel, kind, transition_key, state, attempts, ${isoUtcColumn('created_at')} AS created_at, ${isoUtcColumn('delivered_at')} AS delivered_at, last_error
           FROM parapet_response_outbox WHERE incident_id = ${incident.id}::bigint ORDER BY id DESC LIMIT 50`.execute(store.db)
       ).rows;
       return json({

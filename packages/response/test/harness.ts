@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import { databaseUrl } from '@parapet/vitest-preset/services';
+import { createTestDatabase } from '@parapet/vitest-preset/databases';
+
+export { withDatabase } from '@parapet/vitest-preset/databases';
 import { createEvidenceStore, createOperatorApiHandler, type Actor, type AlertmanagerPayload, type EvidenceStoreHandle } from '@parapet/evidence-pg';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -36,30 +37,6 @@ export const viewer = { id: 'u-vic', name: 'Vic', role: 'viewer' as const };
 export function manualClock(start = '2026-08-20T09:00:00.000Z') {
   let t = Date.parse(start);
   return { now: () => new Date(t), advance: (ms: number) => void (t += ms), set: (iso: string) => void (t = Date.parse(iso)), get ms() { return t; } };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-export async function createDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
-  const name = `parapet_rs_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return {
-    name,
-    url: withDatabase(databaseUrl, name),
-    async drop() {
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 export interface Opened {
@@ -97,7 +74,7 @@ export async function openStore(target: TargetName, options: { now?: () => Date;
       },
     };
   }
-  const db = options.url ? undefined : await createDatabase();
+  const db = options.url ? undefined : await createTestDatabase('parapet_rs');
   const url = options.url ?? db!.url;
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => {});

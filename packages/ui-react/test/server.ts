@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { toNodeHandler } from '@parapet/core/integration';
 import { createAlertmanagerWebhook, createEvidenceStore, createOperatorApiHandler, type AlertmanagerPayload, type EvidenceStoreHandle, type OperatorRoute } from '@parapet/evidence-pg';
-import { databaseUrl } from '@parapet/vitest-preset/services';
+import { createTestDatabase } from '@parapet/vitest-preset/databases';
 import { createWorkbenchHandler, type WorkbenchHandlerOptions } from '../src/handler.js';
 import { freshBundle } from './bundle.js';
 
@@ -59,23 +58,14 @@ export function payload(alerts: AlertSpec[], groupKey = '{}:{alertname="HighErro
 
 /** A fresh database on the shared Postgres server (dropped on close). */
 async function freshDatabase(): Promise<{ pool: pg.Pool; drop(): Promise<void> }> {
-  const name = `parapet_ui_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(databaseUrl);
-  u.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 8 });
+  const database = await createTestDatabase('parapet_ui');
+  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
   pool.on('error', () => {});
   return {
     pool,
     async drop() {
       await pool.end();
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await database.drop();
     },
   };
 }
