@@ -6,7 +6,9 @@ import { toNodeHandler } from '@parapet/core/integration';
 import { mcpEvidenceExtension } from '@parapet/mcp';
 import { responseExtension } from '@parapet/response';
 import { instrument, metricsHandler } from '@parapet/express';
-import { createAlertmanagerWebhook, createOperatorApiHandler } from '@parapet/evidence-pg';
+import { createAlertmanagerWebhook, createOperatorApiHandler, createSloAlertIngest } from '@parapet/evidence-pg';
+import { startSloMonitor, type ParapetConfig, type SloMonitor } from '@parapet/core/slo';
+import demoConfig from '../parapet.config.js';
 import { createParapetMcpHandler } from '@parapet/mcp';
 import { createWorkbenchHandler } from '@parapet/ui-react/handler';
 import { loginPage, operatorAuth, safeNext } from './auth.js';
@@ -58,6 +60,17 @@ export interface DemoSettings {
   fail?: boolean;
   /** Share of logins that fail while failures are on (deterministic: every 1/ratio-th). Default 1. */
   failRatio?: number;
+  /**
+   * Run the in-process burn-rate monitor (`startSloMonitor`): the config's own page, ticket and
+   * no-data alerts evaluated inside the demo and delivered into the evidence store, so injected
+   * failures become incidents with no Prometheus at all. Default true; `--no-monitor` turns it off
+   * (the end-to-end test does, to prove the Prometheus path on its own).
+   */
+  monitor?: boolean;
+  /** The SLO config the monitor evaluates. Default: apps/demo/parapet.config.ts. */
+  sloConfig?: ParapetConfig;
+  /** The monitor's clock in epoch milliseconds (tests). Default Date.now. */
+  now?: () => number;
   /** Start-up notes (BullMQ unavailable, ...). Default: console.log. */
   log?: (line: string) => void;
 }
@@ -65,6 +78,8 @@ export interface DemoSettings {
 export interface DemoApp {
   app: express.Express;
   parapet: ParapetHandle;
+  /** The in-process burn-rate monitor, unless `monitor: false`. */
+  monitor: SloMonitor | undefined;
   evidence: Evidence;
   jobs: Jobs;
   /** The failure switch of the login journey. */
@@ -135,8 +150,17 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
     if (req.accepts(['html', 'json']) === 'html') return void res.redirect(303, `/demo/login?next=${encodeURIComponent(req.originalUrl)}`);
     res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'sign in at /demo/login, or send an operator token as Authorization: Bearer <token> (PARAPET_OPERATOR_TOKENS)' } });
   });
-  // ── Slot: in-process monitor — start it here by default (attach handle + evidence store), so
-  //    injected failures become incidents with no Prometheus at all. ──
+  // The in-process monitor: the same SLO config, evaluated here every minute and delivered into
+  // the evidence store with Alertmanager's fingerprints, so dedupe and auto-resolve behave alike.
+  const monitor = settings.monitor === false
+    ? undefined
+    : startSloMonitor({
+        config: settings.sloConfig ?? demoConfig,
+        parapet,
+        evidence: createSloAlertIngest({ store: evidence.store, externalURL: publicUrl }),
+        externalUrl: publicUrl,
+        ...(settings.now ? { now: settings.now } : {}),
+      });
 
   app.get('/metrics', metricsHandler({ registry, tokens: settings.metricsTokens }));
   app.use(express.json());
@@ -216,7 +240,7 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
   let server: Server | undefined;
   let traffic: Traffic | undefined;
   return {
-    app, parapet, evidence, jobs, failures,
+    app, parapet, monitor, evidence, jobs, failures,
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve) => {
         server = app.listen(port, host, () => {
@@ -233,6 +257,7 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
+      await monitor?.close();
       await responseWorker.close();
       await response.close();
       await mcp.close();

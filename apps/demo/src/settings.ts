@@ -27,6 +27,7 @@ export const FLAGS = {
   'fail-ratio': { type: 'string', default: '1' },
   'traffic-rate': { type: 'string', default: '2' },
   'no-seed': { type: 'boolean', default: false },
+  'no-monitor': { type: 'boolean', default: false },
 } as const;
 
 /** Settings from the environment and the flags; absent tokens are generated and returned. */
@@ -64,6 +65,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): { settings
     ...(env.PARAPET_NOTIFY_WEBHOOK_SECRET ? { notifyWebhookSecret: env.PARAPET_NOTIFY_WEBHOOK_SECRET } : {}),
     ...(env.PARAPET_WORKBENCH_DIR ? { workbenchDir: env.PARAPET_WORKBENCH_DIR } : {}),
     seed: !values['no-seed'],
+    monitor: !values['no-monitor'],
     trafficRate,
     fail: values.fail,
     failRatio,

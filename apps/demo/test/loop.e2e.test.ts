@@ -156,7 +156,7 @@ describe.skipIf(!canRun)('the loop: signals → Prometheus → Alertmanager → 
       PARAPET_METRICS_TOKENS: tokens.metrics, PARAPET_WEBHOOK_TOKENS: tokens.webhook, PARAPET_DEPLOY_TOKENS: tokens.deploy,
       PARAPET_OPERATOR_TOKENS: `alice:${tokens.alice}`, PARAPET_PUBLIC_URL: demoUrl, PARAPET_NOTIFY_WEBHOOK_URL: slackUrl,
     };
-    const startDemo = () => start('demo', process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts', '--traffic-rate', '2'], { cwd: demoDir, env: demoEnv });
+    const startDemo = () => start('demo', process.execPath, ['--conditions=parapet-source', '--import', 'tsx', 'src/main.ts', '--traffic-rate', '2', '--no-monitor'], { cwd: demoDir, env: demoEnv });
     let demo = startDemo();
     const procs = () => [alertmanager, prometheus, demo];
     const explain = () => procs().map((p) => `--- ${p.name}:\n${p.output().slice(-3000)}`).join('\n');
