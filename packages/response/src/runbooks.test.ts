@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { alertName, generatePrometheusFiles, resolveSlices, SLO_LABEL, SEVERITY_LABEL } from '@parapet/core/slo';
+import { alertName, generatePrometheusFiles, resolveSlices, SLO_LABEL, SEVERITY_LABEL, WATCHDOG_ALERTNAME } from '@parapet/core/slo';
 import { webSaas } from '@parapet/starter-pack-web-saas';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -15,7 +15,8 @@ describe('runbook attachment', () => {
     const bySlo = runbookTemplates.backlogDrain({ slo: 'web_saas_job_success' });
     const login = slices.find((s) => s.name === 'web_saas_login_journey')!;
     const byName = defineRunbook({ id: 'login-page', title: 'Login burning', match: { alertname: alertName(login, 'page') }, steps: [{ id: 'look', title: 'Look', guidance: 'Check the IdP.' }] });
-    for (const rule of alerts) {
+    // Every SLO alert carries its slice; the always-firing watchdog is the alert path's heartbeat, not an SLO.
+    for (const rule of alerts.filter((r) => r.alert !== WATCHDOG_ALERTNAME)) {
       const incident = { slo: rule.labels[SLO_LABEL] ?? null, alertname: rule.alert, severity: rule.labels[SEVERITY_LABEL] ?? null };
       expect(incident.slo, `${rule.alert} carries the slo label`).not.toBeNull();
       expect(matchRunbook(bySlo, incident) !== undefined).toBe(incident.slo === 'web_saas_job_success');
