@@ -10,6 +10,7 @@ import { createEvidenceStore, createOperatorApiHandler, type Actor, type Alertma
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { responseExtension, responseOpenApiDocument } from '../src/index.js';
+import { alertmanagerPayload, type AlertSpec } from '@parapet/vitest-preset/alertmanager';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -91,28 +92,13 @@ export async function openStore(target: TargetName, options: { now?: () => Date;
 }
 
 /** An Alertmanager v4 payload as Alertmanager sends it. */
-export function payload(alerts: { fingerprint: string; status?: 'firing' | 'resolved'; startsAt: string; endsAt?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[]): AlertmanagerPayload {
-  const list = alerts.map((a) => ({
-    status: a.status ?? 'firing',
-    labels: { alertname: 'CheckoutAvailabilityBudgetBurnPage', service: 'checkout', severity: 'page', slo: 'checkout_availability', ...a.labels },
-    annotations: { summary: `checkout errors (${a.fingerprint})`, ...a.annotations },
-    startsAt: a.startsAt,
-    endsAt: a.status === 'resolved' ? (a.endsAt ?? a.startsAt) : '0001-01-01T00:00:00Z',
-    generatorURL: 'http://prometheus.example.com:9090/graph',
-    fingerprint: a.fingerprint,
-  }));
-  return {
-    receiver: 'parapet',
-    status: list.every((a) => a.status === 'resolved') ? 'resolved' : 'firing',
-    alerts: list,
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.example.com:9093',
-    version: '4',
+export function payload(alerts: AlertSpec[]): AlertmanagerPayload {
+  return alertmanagerPayload({
+    alerts,
+    labels: () => ({ alertname: 'CheckoutAvailabilityBudgetBurnPage', service: 'checkout', severity: 'page', slo: 'checkout_availability' }),
+    annotations: (fp) => ({ summary: `checkout errors (${fp})` }),
     groupKey: `{}:{fp="${alerts[0]!.fingerprint}"}`,
-    truncatedAlerts: 0,
-  } as AlertmanagerPayload;
+  }) as AlertmanagerPayload;
 }
 
 export interface Received {

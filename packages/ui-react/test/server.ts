@@ -6,6 +6,7 @@ import { createAlertmanagerWebhook, createEvidenceStore, createOperatorApiHandle
 import { createTestDatabase } from '@parapet/vitest-preset/databases';
 import { createWorkbenchHandler, type WorkbenchHandlerOptions } from '../src/handler.js';
 import { freshBundle } from './bundle.js';
+import { alertmanagerPayload, type AlertSpec } from '@parapet/vitest-preset/alertmanager';
 
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 export const USERS = {
@@ -23,37 +24,16 @@ export interface WorkbenchServer {
   close(): Promise<void>;
 }
 
-export interface AlertSpec {
-  fingerprint: string;
-  status?: 'firing' | 'resolved';
-  startsAt: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
+export type { AlertSpec } from '@parapet/vitest-preset/alertmanager';
 
 /** An Alertmanager v4 payload as Alertmanager sends it. */
 export function payload(alerts: AlertSpec[], groupKey = '{}:{alertname="HighErrorRate"}'): AlertmanagerPayload {
-  const list = alerts.map((a) => ({
-    status: a.status ?? 'firing',
-    labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'page', slo: 'checkout_availability', instance: a.fingerprint, ...a.labels },
-    annotations: { summary: `checkout errors on ${a.fingerprint}`, runbook_url: 'https://runbooks.example.com/checkout', ...a.annotations },
-    startsAt: a.startsAt,
-    endsAt: a.status === 'resolved' ? a.startsAt : '0001-01-01T00:00:00Z',
-    generatorURL: 'http://prometheus.example.com:9090/graph',
-    fingerprint: a.fingerprint,
-  }));
-  return {
-    receiver: 'parapet',
-    status: list.every((a) => a.status === 'resolved') ? 'resolved' : 'firing',
-    alerts: list,
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.example.com:9093',
-    version: '4',
+  return alertmanagerPayload({
+    alerts,
+    labels: (fp) => ({ alertname: 'HighErrorRate', service: 'checkout', severity: 'page', slo: 'checkout_availability', instance: fp }),
+    annotations: (fp) => ({ summary: `checkout errors on ${fp}`, runbook_url: 'https://runbooks.example.com/checkout' }),
     groupKey,
-    truncatedAlerts: 0,
-  } as unknown as AlertmanagerPayload;
+  }) as unknown as AlertmanagerPayload;
 }
 
 /** A fresh database on the shared Postgres server (dropped on close). */
