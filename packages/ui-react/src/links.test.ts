@@ -22,7 +22,7 @@ describe('browserSliceDashboardUid', () => {
 
 describe('externalLinks', () => {
   const incident = {
-    id: '1', state: 'open', alertname: 'SLOBurnFast', slo: 'checkout', severity: 'page', fingerprint: 'f', labels: { alertname: 'SLOBurnFast', slo: 'checkout', instance: 'i-1' }, annotations: {},
+    id: '1', state: 'open', alertname: 'SLOBurnFast', slo: 'checkout', severity: 'page', fingerprint: 'f', groupKey: null, correlationKey: 'f', labels: { alertname: 'SLOBurnFast', slo: 'checkout', instance: 'i-1' }, annotations: {},
     runbookUrl: 'javascript:alert(1)', traceId: 'abc123', triageSummary: null, openedAt: '2026-11-30T00:00:00Z', acknowledgedAt: null, acknowledgedBy: null, assignee: null, resolvedAt: null,
     escalation: { step: 0, nextAt: null, suppressedUntil: null, stopped: false }, alerts: [], updatedAt: '2026-11-30T00:00:00Z',
   } satisfies Incident;

@@ -1,94 +1,24 @@
 /**
- * The shapes the workbench reads from the operator HTTP contract (docs/operator-api.md,
- * `@parapet/evidence-pg/openapi.json`). Declared here so the browser bundle carries no server code.
+ * The shapes the workbench reads from the operator HTTP contract (docs/operator-api.md). They are
+ * generated from `@parapet/evidence-pg/openapi.json` into `operator-api.gen.ts` (`npm run
+ * api-types -w @parapet/ui-react`; a test fails when the file is stale), so the browser bundle
+ * carries no server code and the workbench cannot drift from the API it calls.
  */
-export type IncidentState = 'open' | 'investigating' | 'resolved';
+import type { components, paths } from './operator-api.gen.js';
 
-export interface Actor {
-  id: string;
-  name: string;
-  role: string;
-}
+type Schemas = components['schemas'];
 
-export interface Escalation {
-  step: number;
-  nextAt: string | null;
-  suppressedUntil: string | null;
-  stopped: boolean;
-}
-
-export interface IncidentAlert {
-  fingerprint: string;
-  status: 'firing' | 'resolved';
-  labels: Record<string, string>;
-  startsAt: string;
-  endsAt: string | null;
-}
-
-export interface Incident {
-  id: string;
-  state: IncidentState;
-  alertname: string;
-  slo: string | null;
-  severity: string | null;
-  fingerprint: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  runbookUrl: string | null;
-  traceId: string | null;
-  triageSummary: string | null;
-  openedAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  assignee: string | null;
-  resolvedAt: string | null;
-  escalation: Escalation;
-  alerts: IncidentAlert[];
-  updatedAt: string;
-}
-
-export interface TimelineEntry {
-  id: string;
-  incidentId: string;
-  type: string;
-  at: string;
-  actor: string | null;
-  summary: string;
-  data: Record<string, unknown>;
-}
-
-export interface Audit {
-  id: string;
-  incidentId: string | null;
-  actor: Actor;
-  action: string;
-  rationale: string;
-  idempotencyKey: string | null;
-  outcome: 'succeeded' | 'rejected';
-  at: string;
-}
-
-export interface ActionItem {
-  id: string;
-  incidentId: string;
-  title: string;
-  target: string | null;
-  status: 'open' | 'done';
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface IncidentDetail {
-  incident: Incident;
-  timeline: TimelineEntry[];
-  audits: Audit[];
-  actionItems: ActionItem[];
-}
-
-export interface IncidentPage {
-  items: Incident[];
-  nextCursor: string | null;
-}
+export type Incident = Schemas['Incident'];
+export type IncidentState = Incident['state'];
+export type Escalation = Schemas['Escalation'];
+export type IncidentAlert = Schemas['IncidentAlert'];
+export type TimelineEntry = Schemas['TimelineEntry'];
+export type Audit = Schemas['Audit'];
+export type Actor = Audit['actor'];
+export type ActionItem = Schemas['ActionItem'];
+export type IncidentDetail = Schemas['IncidentDetail'];
+/** One page of the incident queue (`GET /api/incidents`). */
+export type IncidentPage = paths['/api/incidents']['get']['responses'][200]['content']['application/json'];
 
 /** Operator actions and the route segment each one posts to (`note` posts to `/notes`). */
 export const ACTIONS = {
