@@ -53,7 +53,9 @@ describe('editEntry on the fixture apps', () => {
     const index = (text: string) => lines.findIndex((l) => l.includes(text));
     expect(index("app.post('/parapet/alertmanager', toExpressHandler(parapetWebhook));")).toBeLessThan(index('app.use(express.json());'));
     expect(index("app.use('/parapet/api', toExpressHandler(parapetApi));")).toBeLessThan(index('app.use(express.json());'));
-    expect(code).toContain('authorize: async (_request: Request) => null,');
+    expect(code).toContain('authorize: async (_request) => null,');
+    // The file imports Express's own `Request` type: the generated code names the global one.
+    expect(code).toContain('(request: globalThis.Request) => Promise<globalThis.Response>');
     expect(code).toContain('migrate: false');
   });
 

@@ -44,7 +44,7 @@ export function missingPackages(specs: readonly PackageSpec[], packageJson: Pack
 
 /** At most two commands (dependencies, then devDependencies) that add `specs`. */
 export function installSteps(manager: PackageManager, specs: readonly PackageSpec[], from?: string): InstallStep[] {
-  const files = from === undefined ? [] : listTarballs(from);
+  const files = from !== undefined && specs.some((s) => s.name.startsWith('@parapet/')) ? listTarballs(from) : [];
   const arg = (s: PackageSpec) => (from !== undefined && s.name.startsWith('@parapet/') ? tarball(from, files, s.name) : s.range ? `${s.name}@${s.range}` : s.name);
   const steps: InstallStep[] = [];
   for (const dev of [false, true]) {

@@ -53,7 +53,8 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
   const ts = language === 'ts';
   const adapter = ADAPTER[framework];
   const express = framework === 'express';
-  const fetchHandler = ts ? ': (request: Request) => Promise<Response>' : '';
+  // `globalThis.Request`: the file may import its framework's own `Request` type under that name.
+  const request = ts ? ': globalThis.Request' : '';
   const list: Piece[] = [
     {
       id: 'attach',
@@ -95,10 +96,10 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
         `const parapetStore = createEvidenceStore({ dataDir: process.env.${ENV.dataDir} ?? '${DEFAULT_DATA_DIR}', migrate: ${f.migrations} });`,
         "parapetStore.catch((error) => console.error('parapet: the evidence store did not open; its routes answer 500:', error));",
         '// A fetch handler that waits for the store (a failed store answers 500, the app keeps running).',
-        `const parapetOnStore = (make${ts ? `: (store${storeType}) => (request: Request) => Promise<Response>` : ''}) => {`,
+        `const parapetOnStore = (make${ts ? `: (store${storeType}) => (request${request}) => Promise<globalThis.Response>` : ''}) => {`,
         '  const handler = parapetStore.then(make);',
         '  handler.catch(() => {}); // reported above',
-        `  return async (request${ts ? ': Request' : ''}) => (await handler)(request);`,
+        `  return async (request${request}) => (await handler)(request);`,
         '};',
       ],
       app: [],
@@ -112,7 +113,7 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
       imports: [{ from: '@parapet/evidence-pg', name: 'createAlertmanagerWebhook' }, ...(express ? [{ from: adapter, name: 'toExpressHandler' }] : [])],
       module: [
         `// Alertmanager's webhook: bearer tokens from ${ENV.webhookTokens} (comma-separated), the content of the config's bearerTokenFile.`,
-        `const parapetWebhook${fetchHandler} = parapetOnStore((store) => createAlertmanagerWebhook({ store, tokens: ${tokensFrom(ENV.webhookTokens)} }));`,
+        `const parapetWebhook = parapetOnStore((store) => createAlertmanagerWebhook({ store, tokens: ${tokensFrom(ENV.webhookTokens)} }));`,
       ],
       app: [express ? `${app}.post('/parapet/alertmanager', toExpressHandler(parapetWebhook));` : `${app}.post('/parapet/alertmanager', (c) => parapetWebhook(c.req.raw));`],
       present: (x) => x.strings.has('/parapet/alertmanager'),
@@ -124,13 +125,13 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
       summary: 'the operator API at /parapet/api: its authorize() stub denies everyone until you fill it in',
       imports: [{ from: '@parapet/evidence-pg', name: 'createOperatorApiHandler' }, ...(express ? [{ from: adapter, name: 'toExpressHandler' }] : [])],
       module: [
-        `const parapetApi${fetchHandler} = parapetOnStore((store) =>`,
+        'const parapetApi = parapetOnStore((store) =>',
         '  createOperatorApiHandler({',
         '    store,',
         "    basePath: '/parapet',",
         "    // TODO: return the signed-in operator from your own auth, { id, name, role: 'viewer' | 'responder' }.",
         '    // Until you do, every request is denied (401).',
-        `    authorize: async (_request${ts ? ': Request' : ''}) => null,`,
+        '    authorize: async (_request) => null,',
         '  }),',
         ');',
       ],
