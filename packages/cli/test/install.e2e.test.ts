@@ -55,7 +55,7 @@ function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const visit = (d: string) => {
     for (const entry of readdirSync(d)) {
-      if (entry === 'node_modules' || entry === '.git' || entry === '.parapet') continue;
+      if (entry === 'node_modules' || entry === '.git' || entry === 'parapet-data') continue;
       const path = join(d, entry);
       if (statSync(path).isDirectory()) visit(path);
       else out[relative(dir, path)] = readFileSync(path, 'utf8');

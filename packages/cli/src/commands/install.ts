@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { PackageManager } from '../project/index.js';
-import { ENV } from '../install/features.js';
+import { DEFAULT_DATA_DIR, ENV } from '../install/features.js';
 import { unifiedDiff } from '../install/files.js';
 import { applyPlan, checkCleanTree, planInstall, type InstallPlan } from '../install/plan.js';
 import type { CommandContext } from './context.js';
@@ -53,14 +53,17 @@ function manualPart(plan: InstallPlan): string {
   );
 }
 
-function nextSteps(plan: InstallPlan): string {
+function nextSteps(plan: InstallPlan, features: InstallArgs): string {
   const run = RUN[plan.project.packageManager];
-  return (
-    'Next:\n' +
-    '  git diff                                   review what was written\n' +
-    `  ${ENV.metricsTokens}=<secret> ${run} start   then: curl -H "authorization: Bearer <secret>" http://localhost:3000/metrics\n` +
-    `  ${run} parapet:gen                    Prometheus rules, Alertmanager config, Grafana dashboards\n`
-  );
+  const steps: [string, string][] = [
+    ['git diff', 'review what was written'],
+    [`${ENV.metricsTokens}=<secret> ${run} start`, 'then: curl -H "authorization: Bearer <secret>" http://localhost:3000/metrics'],
+  ];
+  const store = features.webhook || features.operatorApi || features.workbench;
+  if (store && !features.migrations) steps.push([`npx parapet migrate --database-url pglite:${DEFAULT_DATA_DIR}`, 'create the evidence tables (or install again with --migrations)']);
+  steps.push([`${run} parapet:gen`, 'Prometheus rules, Alertmanager config, Grafana dashboards']);
+  const width = Math.max(...steps.map(([command]) => command.length)) + 3;
+  return `Next:\n${steps.map(([command, why]) => `  ${command.padEnd(width)}${why}\n`).join('')}`;
 }
 
 /**
@@ -92,14 +95,14 @@ export async function install(args: InstallArgs, { io }: CommandContext): Promis
   checkCleanTree(root, args.force);
   io.stdout(out.join(''));
   const written = await applyPlan(plan, { onStep: (step) => io.stdout(`Installing ${step.dev ? 'dev tools' : 'packages'}: ${step.argv.join(' ')}\n`) });
-  const lines = written.map((c) => `  ${c.path.padEnd(20)} ${c.summary}\n`);
+  const lines = written.map((c) => `  ${c.path.padEnd(20)} ${c.summary.replace(/\n/g, `\n${' '.repeat(23)}`)}\n`);
   const kept = plan.entry.kind === 'unchanged' ? [`${plan.entry.path} (Parapet already set up)`, ...plan.kept] : plan.kept;
   io.stdout(
     `\nChanged:\n${lines.join('') || '  no file\n'}` +
       (plan.steps.length > 0 ? `  ${'dependencies'.padEnd(20)} ${plan.steps.flatMap((s) => s.names).join(', ')}\n` : '') +
       (kept.length > 0 ? `Kept:\n${kept.map((k) => `  ${k}\n`).join('')}` : '') +
       manualPart(plan) +
-      (manual ? '' : '\n' + nextSteps(plan)),
+      (manual ? '' : '\n' + nextSteps(plan, args)),
   );
   return manual ? 1 : 0;
 }

@@ -33,8 +33,11 @@ export const ENV = {
   dataDir: 'PARAPET_DATA_DIR',
 } as const;
 
-/** Where the evidence store keeps its embedded database when PARAPET_DATA_DIR is not set. */
-export const DEFAULT_DATA_DIR = '.parapet/evidence';
+/**
+ * Where the evidence store keeps its embedded database when PARAPET_DATA_DIR is not set: one level
+ * below the project (PGlite creates the folder but not its parents), git-ignored by the install.
+ */
+export const DEFAULT_DATA_DIR = 'parapet-data';
 
 export const ADAPTER: Record<FrameworkName, '@parapet/express' | '@parapet/hono'> = {
   express: '@parapet/express',

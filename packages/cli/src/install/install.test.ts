@@ -59,7 +59,15 @@ describe('parapet install', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('parapet install: Express 5, app `app` in src/server.ts (TypeScript, ES modules, npm)');
-    expect(first.stdout).toMatch(/Changed:\n {2}parapet\.config\.ts +created: the web-saas starter pack and the Alertmanager webhook receiver\n {2}package\.json +scripts: parapet:gen\n {2}src\/server\.ts +attach\(\)/);
+    expect(first.stdout).toContain(
+      'Changed:\n' +
+        '  parapet.config.ts    created: the web-saas starter pack and the Alertmanager webhook receiver\n' +
+        '  package.json         scripts: parapet:gen\n' +
+        '  src/server.ts        added:\n' +
+        "                         attach(): records into prom-client's global registry\n" +
+        '                         instrument(app): requests counted by route template\n' +
+        '                         GET /metrics: bearer tokens from PARAPET_METRICS_TOKENS\n',
+    );
     expect(first.stdout).toContain('Next:\n  git diff');
     expect(first.stdout).toContain('npm run parapet:gen');
     expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
@@ -86,6 +94,8 @@ describe('parapet install', () => {
     expect(stdout).toContain('--- a/src/index.ts\n+++ b/src/index.ts\n');
     expect(stdout).toContain(" const app = new Hono<Env>()\n+// Parapet (added by `parapet install`, yours to edit): record HTTP metrics into prom-client.\n+attach();\n");
     expect(stdout).toContain("+app.post('/parapet/alertmanager', (c) => parapetWebhook(c.req.raw));");
+    // The embedded evidence database stays out of git.
+    expect(stdout).toContain('--- /dev/null\n+++ b/.gitignore\n@@ -0,0 +1,1 @@\n+/parapet-data/\n');
     expect(stdout).toContain('\nDry run: nothing was written and nothing was installed.\n');
   });
 

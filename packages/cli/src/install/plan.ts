@@ -3,14 +3,14 @@
  * (pure apart from reading files), `applyPlan` installs the packages and then writes the files.
  * `--dry-run` prints the plan and stops.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModule } from 'magicast';
 import { CliError } from '../errors.js';
 import { detectProject, type AppCandidate, type Project } from '../project/index.js';
 import { editEntry } from './codemod.js';
 import { configSource, existingConfig } from './config-file.js';
-import { normalizeFeatures, packagesFor, type Features } from './features.js';
+import { DEFAULT_DATA_DIR, normalizeFeatures, packagesFor, type Features } from './features.js';
 import { writeAtomic, type FileChange } from './files.js';
 import { uncommittedChanges } from './git.js';
 import { addScripts } from './package-json.js';
@@ -87,11 +87,25 @@ export function planInstall(root: string, options: InstallOptions): InstallPlan 
   if (scripts) files.push({ path: 'package.json', before: manifestText, after: scripts.text, summary: `scripts: ${scripts.added.join(', ')}` });
   else kept.push('package.json scripts (parapet:gen exists)');
 
+  // The embedded database is data, not source: keep it out of git (and out of the clean-tree check).
+  if (features.store) {
+    const ignore = gitignoreWith(root, `/${DEFAULT_DATA_DIR}/`);
+    if (ignore) files.push(ignore);
+  }
+
   const entry = planEntry(project, features);
   if (entry.change) files.push(entry.change);
 
   const steps = installSteps(project.packageManager, missingPackages(packagesFor(framework, features), project.packageJson), options.from);
   return { project, entry: entry.outcome, files, steps, kept };
+}
+
+function gitignoreWith(root: string, line: string): FileChange | undefined {
+  const file = join(root, '.gitignore');
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  if (before?.split(/\r?\n/).some((l) => l.trim() === line || l.trim() === line.slice(1))) return undefined;
+  const after = (before === undefined || before === '' || before.endsWith('\n') ? (before ?? '') : `${before}\n`) + `${line}\n`;
+  return { path: '.gitignore', before, after, summary: `${line}: the evidence store's embedded database` };
 }
 
 function planEntry(project: InstallPlan['project'], features: Partial<Features>): { outcome: EntryOutcome; change?: FileChange } {
@@ -114,7 +128,7 @@ function planEntry(project: InstallPlan['project'], features: Partial<Features>)
   if (result.status === 'unchanged') return { outcome: { kind: 'unchanged', path, app: result.app } };
   return {
     outcome: { kind: 'edited', path, app: result.app, added: result.added },
-    change: { path, before: code, after: result.code, summary: result.added.map((p) => p.summary).join('; ') },
+    change: { path, before: code, after: result.code, summary: ['added:', ...result.added.map((p) => `  ${p.summary}`)].join('\n') },
   };
 }
 

@@ -58,7 +58,7 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
   const list: Piece[] = [
     {
       id: 'attach',
-      summary: 'attach(): Parapet records into prom-client\'s global registry',
+      summary: 'attach(): records into prom-client\'s global registry',
       imports: [{ from: '@parapet/core', name: 'attach' }],
       module: ['// Parapet (added by `parapet install`, yours to edit): record HTTP metrics into prom-client.', 'attach();'],
       app: [],
@@ -66,7 +66,7 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
     },
     {
       id: 'instrument',
-      summary: `instrument(${app}): every request counted by route template`,
+      summary: `instrument(${app}): requests counted by route template`,
       imports: [{ from: adapter, name: 'instrument' }],
       module: [],
       app: [`instrument(${app});`],
@@ -74,7 +74,7 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
     },
     {
       id: 'metrics',
-      summary: `GET /metrics for Prometheus, bearer token from ${ENV.metricsTokens}`,
+      summary: `GET /metrics: bearer tokens from ${ENV.metricsTokens}`,
       imports: [{ from: adapter, name: 'metricsHandler' }],
       module: [],
       app: [`// Bearer tokens from ${ENV.metricsTokens} (comma-separated); without one it serves only in NODE_ENV=development or test.`, `${app}.get('/metrics', metricsHandler());`],
@@ -85,7 +85,7 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
     const storeType = ts ? ': Awaited<typeof parapetStore>' : '';
     list.push({
       id: 'store',
-      summary: `the evidence store (embedded PGlite in $${ENV.dataDir}, default ${DEFAULT_DATA_DIR}; ${f.migrations ? 'migrations run at startup' : 'run `npx parapet migrate` to create its tables'})`,
+      summary: `the evidence store: PGlite in ${ENV.dataDir} (default ${DEFAULT_DATA_DIR}), ${f.migrations ? 'migrated at startup' : 'tables from `parapet migrate`'}`,
       imports: [{ from: '@parapet/evidence-pg', name: 'createEvidenceStore' }],
       module: [
         `// The evidence store: embedded PGlite in ${ENV.dataDir} (default ${DEFAULT_DATA_DIR}). For PostgreSQL pass`,
@@ -109,7 +109,7 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
   if (f.webhook) {
     list.push({
       id: 'webhook',
-      summary: `POST /parapet/alertmanager: Alertmanager's webhook, bearer token from ${ENV.webhookTokens}`,
+      summary: `POST /parapet/alertmanager: bearer tokens from ${ENV.webhookTokens}`,
       imports: [{ from: '@parapet/evidence-pg', name: 'createAlertmanagerWebhook' }, ...(express ? [{ from: adapter, name: 'toExpressHandler' }] : [])],
       module: [
         `// Alertmanager's webhook: bearer tokens from ${ENV.webhookTokens} (comma-separated), the content of the config's bearerTokenFile.`,
@@ -122,7 +122,7 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
   if (f.operatorApi) {
     list.push({
       id: 'operator-api',
-      summary: 'the operator API at /parapet/api: its authorize() stub denies everyone until you fill it in',
+      summary: '/parapet/api: the operator API; authorize() denies everyone until you fill it in',
       imports: [{ from: '@parapet/evidence-pg', name: 'createOperatorApiHandler' }, ...(express ? [{ from: adapter, name: 'toExpressHandler' }] : [])],
       module: [
         'const parapetApi = parapetOnStore((store) =>',
@@ -142,7 +142,7 @@ export function pieces({ framework, language, app, features }: SnippetOptions): 
   if (f.workbench) {
     list.push({
       id: 'workbench',
-      summary: 'the operator workbench at /parapet (its data comes through the operator API and its authorize())',
+      summary: '/parapet: the workbench (its data goes through the operator API)',
       imports: [{ from: '@parapet/ui-react/handler', name: 'createWorkbenchHandler' }, ...(express ? [{ from: adapter, name: 'toExpressHandler' }] : [])],
       module: [
         '// The workbench UI; everything it shows comes through the operator API, so authorize() guards it.',
