@@ -6,15 +6,15 @@
 // change nothing. Each fixture runs through `installFixture`, so further steps (the doctor) slot in
 // per fixture.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { alertmanagerPayload } from '@parapet/vitest-preset/alertmanager';
 import { parseExposition } from '@parapet/vitest-preset/exposition';
 import { freePort, waitFor } from '@parapet/vitest-preset/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageDir, repoRoot } from '../src/test-support.js';
+import { packageDir, repoRoot, snapshot } from '../src/test-support.js';
 
 const exec = promisify(execFile);
 const fixtures = join(packageDir, 'test', 'fixtures', 'apps');
@@ -48,21 +48,6 @@ async function ok(cmd: string, args: readonly string[], cwd: string, env: NodeJS
 async function parapet(cwd: string, args: readonly string[]) {
   const result = await sh(process.execPath, [cli, ...args], cwd);
   return 'failed' in result ? { code: result.code, stdout: result.stdout, stderr: result.stderr } : { code: 0, ...result };
-}
-
-/** Every file of the project but node_modules and .git, with its content. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (d: string) => {
-    for (const entry of readdirSync(d)) {
-      if (entry === 'node_modules' || entry === '.git' || entry === 'parapet-data') continue;
-      const path = join(d, entry);
-      if (statSync(path).isDirectory()) visit(path);
-      else out[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  visit(dir);
-  return out;
 }
 
 /** Starts the app with node (type stripping runs the .ts ones) and waits for its "listening" line. */
@@ -124,12 +109,12 @@ async function scrape(base: string, route: string) {
 
 /** A second run: nothing to do, and not one byte of the project changes. */
 async function installAgain(run: FixtureRun, flags: readonly string[] = []) {
-  const before = snapshot(run.dir);
+  const before = snapshot(run.dir, ['node_modules', '.git', 'parapet-data']);
   const again = await parapet(run.dir, ['install', '--from', packs, ...flags]);
   expect(again.stderr).toBe('');
   expect(again.stdout).toContain('Nothing to do: Parapet is already set up here; no file changed and nothing was installed.');
   expect(again.code).toBe(0);
-  expect(snapshot(run.dir)).toEqual(before);
+  expect(snapshot(run.dir, ['node_modules', '.git', 'parapet-data'])).toEqual(before);
 }
 
 beforeAll(async () => {

@@ -2,12 +2,12 @@
 // copies already declare every package Parapet would add, so no package manager runs here (the
 // e2e test, test/install.e2e.test.ts, installs for real).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import { packageDir } from '../test-support.js';
+import { packageDir, snapshot } from '../test-support.js';
 import { packagesFor } from './features.js';
 
 const fixtures = join(packageDir, 'test', 'fixtures', 'apps');
@@ -32,21 +32,6 @@ async function run(dir: string, ...args: string[]) {
   let stderr = '';
   const code = await main(['install', ...args], { cwd: dir, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
   return { code, stdout, stderr };
-}
-
-/** Every file under `dir` with its content (what a run may have changed). */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (d: string) => {
-    for (const entry of readdirSync(d)) {
-      if (entry === '.git' || entry === 'node_modules') continue;
-      const path = join(d, entry);
-      if (statSync(path).isDirectory()) visit(path);
-      else out[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  visit(dir);
-  return out;
 }
 
 const git = (dir: string, ...args: string[]) =>
