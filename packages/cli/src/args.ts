@@ -95,17 +95,25 @@ Options:
   --export <file>      archive: append audits (JSON lines) to this file before deleting them
   -h, --help           this text
 
-Exit codes: 0 success, 1 invalid SLO specs (install: app shape not recognized, or a step failed),
-2 usage or config-file problems.
+Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.
+install exits 1 also when the app's shape was not recognized (the snippet to paste is printed),
+a dirty git tree was refused, or installing or writing failed.
 `;
 
-const list = (names: readonly string[]) => names.map((n) => `--${n}`).join(' and ');
+/** `--a`, `--a and --b`, `--a, --b and --c`. */
+const list = (names: readonly string[]) => {
+  const flags = names.map((n) => `--${n}`);
+  return flags.length <= 1 ? flags.join('') : `${flags.slice(0, -1).join(', ')} and ${flags.at(-1)}`;
+};
 
 function usageErrorFrom(error: unknown, argv: readonly string[]): UsageError {
   const { code, message } = error as { code?: string; message?: string };
   const flag = /'(-[^' ]+)/.exec(message ?? '')?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return new UsageError(`Unknown option ${flag}. Options are --config, --out, --runbook-url and --help.`, { details: { argv } });
+    // Name the options of the command given (the first word that is not an option), if any.
+    const command = argv.find((a) => !a.startsWith('-'));
+    const takes = (COMMANDS as readonly string[]).includes(command ?? '') ? `parapet ${command} takes ${list([...ACCEPTS[command as CommandName], 'help'])}` : 'Options are --config, --out, --runbook-url and --help';
+    return new UsageError(`Unknown option ${flag}. ${takes}.`, { details: { argv } });
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = (Object.keys(OPTIONS) as OptionName[]).find((n) => message?.includes(`--${n}`)) ?? 'config';

@@ -9,6 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { packageDir, snapshot } from '../test-support.js';
 import { packagesFor } from './features.js';
+import { writeAtomic } from './files.js';
+import { installSteps } from './packages.js';
+import { applyPlan, planInstall } from './plan.js';
 
 const fixtures = join(packageDir, 'test', 'fixtures', 'apps');
 const made: string[] = [];
@@ -155,8 +158,59 @@ describe('parapet install', () => {
 
   it('unknown options and arguments are usage errors', async () => {
     const dir = copy('express4-esm');
-    expect(await run(dir, '--metrics-token', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown option --metrics-token') });
+    expect(await run(dir, '--metrics-token', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown option --metrics-token. parapet install takes --from, --dry-run, --force, --webhook, --operator-api, --workbench, --migrations and --help.') });
     expect(await run(dir, 'now')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unexpected argument "now": parapet install takes no target') });
     expect(await run(dir, '--out', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('parapet install does not take --out') });
+  });
+});
+
+describe('failures after the start', () => {
+  it('a failed install writes nothing and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parapet-install-fail-'));
+    made.push(dir);
+    cpSync(join(fixtures, 'express4-esm'), dir, { recursive: true });
+    // Tarballs that are not archives: npm fails on them before it touches the project.
+    const packs = mkdtempSync(join(tmpdir(), 'parapet-bad-packs-'));
+    made.push(packs);
+    for (const name of ['core', 'express', 'cli', 'starter-pack-web-saas']) writeFileSync(join(packs, `parapet-${name}-0.0.0.tgz`), 'not a tarball');
+    const before = snapshot(dir);
+    const { code, stderr } = await run(dir, '--from', packs);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^parapet: `npm install --no-audit --no-fund .*parapet-core-0\.0\.0\.tgz.*` failed \(exit \d+\)\./);
+    expect(stderr).toContain('How to fix: run that command yourself to see why, then run parapet install again.\nNo file was written.\n');
+    expect(snapshot(dir)).toEqual(before);
+  }, 120_000);
+
+  it('a write that fails after others names what was written and what was not', async () => {
+    const dir = copy('express5-ts');
+    const plan = planInstall(dir, { dryRun: false, force: false, features: {} });
+    const write = (file: string, text: string) => {
+      if (file.endsWith('server.ts')) throw new Error('ENOSPC: no space left on device');
+      writeAtomic(file, text);
+    };
+    await expect(applyPlan(plan, { write })).rejects.toThrow(
+      'Writing src/server.ts failed: ENOSPC: no space left on device\nWritten before it: parapet.config.ts, package.json. Not written: src/server.ts.\n' +
+        'How to fix: fix the cause (permissions, disk space), then run parapet install again: it completes what is missing and leaves the rest.',
+    );
+    // Running again completes it.
+    expect((await run(dir)).code).toBe(0);
+    expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain('instrument(app);');
+  });
+});
+
+describe('installSteps', () => {
+  const specs = packagesFor('hono', {});
+  it('adds with the project\'s package manager, dependencies then dev tools', () => {
+    expect(installSteps('npm', specs).map((s) => s.argv.join(' '))).toEqual([
+      'npm install --no-audit --no-fund @parapet/core @parapet/hono prom-client@^15',
+      'npm install --no-audit --no-fund --save-dev @parapet/cli @parapet/starter-pack-web-saas',
+    ]);
+    expect(installSteps('pnpm', specs).map((s) => s.argv.join(' '))).toEqual(['pnpm add @parapet/core @parapet/hono prom-client@^15', 'pnpm add --save-dev @parapet/cli @parapet/starter-pack-web-saas']);
+    expect(installSteps('yarn', specs).map((s) => s.argv.join(' '))).toEqual(['yarn add @parapet/core @parapet/hono prom-client@^15', 'yarn add --dev @parapet/cli @parapet/starter-pack-web-saas']);
+    expect(installSteps('bun', specs).map((s) => s.argv.join(' '))).toEqual(['bun add @parapet/core @parapet/hono prom-client@^15', 'bun add --dev @parapet/cli @parapet/starter-pack-web-saas']);
+  });
+
+  it('the evidence store and the workbench bring their packages', () => {
+    expect(installSteps('npm', packagesFor('express', { workbench: true }))[0]!.names).toEqual(['@parapet/core', '@parapet/express', 'prom-client', '@parapet/evidence-pg', 'kysely', '@electric-sql/pglite', '@parapet/ui-react']);
   });
 });

@@ -148,6 +148,8 @@ export function checkCleanTree(root: string, force: boolean): void {
 export interface ApplyHooks {
   /** Before each install step runs. */
   readonly onStep?: (step: InstallStep) => void;
+  /** How a file is written (tests make it fail); atomic by default. */
+  readonly write?: (file: string, text: string) => void;
 }
 
 /**
@@ -172,7 +174,7 @@ export async function applyPlan(plan: InstallPlan, hooks: ApplyHooks = {}): Prom
     const actual = change.path === 'package.json' ? packageJsonAfterInstall(file) : change;
     if (actual === undefined) continue;
     try {
-      writeAtomic(file, actual.after);
+      (hooks.write ?? writeAtomic)(file, actual.after);
       written.push(actual);
     } catch (error) {
       const left = plan.files.slice(plan.files.indexOf(change)).map((c) => c.path);
