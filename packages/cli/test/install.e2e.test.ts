@@ -6,7 +6,8 @@
 // change nothing. Each fixture runs through `installFixture`, so further steps (the doctor) slot in
 // per fixture.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -133,8 +134,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+  // Five projects' node_modules: slow to delete on a busy machine.
+  if (work) await rm(work, { recursive: true, force: true });
+}, 300_000);
 
 describe('parapet install on real apps (packed packages, plain npm)', () => {
   it('Express 4, ESM JavaScript', async () => {

@@ -1,15 +1,26 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { packageDir } from '../test-support.js';
 import { detectProject, findApps } from './index.js';
 
 const fixtures = join(packageDir, 'test', 'fixtures', 'apps');
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 /** A copy of a fixture app in a temp folder, so lockfiles and installed versions can be added. */
 function copy(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `parapet-detect-${name}-`));
+  const dir = temp(`parapet-detect-${name}-`);
   cpSync(join(fixtures, name), dir, { recursive: true });
   return dir;
 }
@@ -65,14 +76,14 @@ describe('detectProject on the fixture apps', () => {
   });
 
   it('the extension decides the module system over package.json "type"; common names are found without scripts', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'parapet-detect-'));
+    const dir = temp('parapet-detect-');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', dependencies: { hono: '4.9.0', express: '5.1.0' } }));
     writeFileSync(join(dir, 'server.cts'), "const { Hono } = require('hono');\nconst app = new Hono();\n");
     expect(detectProject(dir)).toMatchObject({ moduleSystem: 'cjs', language: 'ts', entry: { path: 'server.cts', reason: 'common name' }, framework: { name: 'hono' } });
   });
 
   it('a folder without package.json or entry file is still described', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'parapet-detect-empty-'));
+    const dir = temp('parapet-detect-empty-');
     expect(detectProject(dir)).toEqual({ root: dir, packageJson: undefined, packageManager: 'npm', moduleSystem: 'cjs', language: 'js', framework: undefined, entry: undefined });
   });
 });
