@@ -42,12 +42,13 @@ function describe(plan: InstallPlan): string {
   return `${name}${version}, ${where} (${language === 'ts' ? 'TypeScript' : 'JavaScript'}, ${moduleSystem === 'esm' ? 'ES modules' : 'CommonJS'}, ${packageManager})`;
 }
 
-function manualPart(plan: InstallPlan): string {
+function manualPart(plan: InstallPlan, dryRun: boolean): string {
   if (plan.entry.kind !== 'manual') return '';
   const file = plan.entry.path ?? 'your entry file';
+  const rest = plan.files.length > 0 || plan.steps.length > 0 ? (dryRun ? 'The rest would be done as shown above; ' : 'Everything listed above is done; ') : '';
   return (
     `\n${file}: not changed: ${plan.entry.reason}.\n` +
-    `Paste this into ${file} yourself (the other files above ${plan.files.length > 0 || plan.steps.length > 0 ? 'are' : 'would be'} written and installed as listed):\n\n` +
+    `${rest}${rest ? 'p' : 'P'}aste this into ${file} yourself:\n\n` +
     plan.entry.snippet.replace(/^/gm, '    ').replace(/^ +$/gm, '') +
     '\n'
   );
@@ -79,14 +80,14 @@ export async function install(args: InstallArgs, { io }: CommandContext): Promis
   const manual = plan.entry.kind === 'manual';
 
   if (plan.files.length === 0 && plan.steps.length === 0) {
-    io.stdout(out.join('') + (manual ? manualPart(plan) : 'Nothing to do: Parapet is already set up here; no file changed and nothing was installed.\n'));
+    io.stdout(out.join('') + (manual ? manualPart(plan, args.dryRun) : 'Nothing to do: Parapet is already set up here; no file changed and nothing was installed.\n'));
     return manual ? 1 : 0;
   }
 
   if (args.dryRun) {
     for (const change of plan.files) out.push('\n' + unifiedDiff(change));
     for (const step of plan.steps) out.push(`\nWould run: ${step.argv.join(' ')}\n`);
-    out.push(manualPart(plan));
+    out.push(manualPart(plan, true));
     out.push('\nDry run: nothing was written and nothing was installed.\n');
     io.stdout(out.join(''));
     return manual ? 1 : 0;
@@ -101,7 +102,7 @@ export async function install(args: InstallArgs, { io }: CommandContext): Promis
     `\nChanged:\n${lines.join('') || '  no file\n'}` +
       (plan.steps.length > 0 ? `  ${'dependencies'.padEnd(20)} ${plan.steps.flatMap((s) => s.names).join(', ')}\n` : '') +
       (kept.length > 0 ? `Kept:\n${kept.map((k) => `  ${k}\n`).join('')}` : '') +
-      manualPart(plan) +
+      manualPart(plan, false) +
       (manual ? '' : '\n' + nextSteps(plan, args)),
   );
   return manual ? 1 : 0;

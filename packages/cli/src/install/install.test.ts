@@ -83,7 +83,7 @@ describe('parapet install', () => {
     expect(stdout).toContain(" const app = new Hono<Env>()\n+// Parapet (added by `parapet install`, yours to edit): record HTTP metrics into prom-client.\n+attach();\n");
     expect(stdout).toContain("+app.post('/parapet/alertmanager', (c) => parapetWebhook(c.req.raw));");
     // The embedded evidence database stays out of git.
-    expect(stdout).toContain('--- /dev/null\n+++ b/.gitignore\n@@ -0,0 +1,1 @@\n+/parapet-data/\n');
+    expect(stdout).toContain('--- a/.gitignore\n+++ b/.gitignore\n@@ -1,1 +1,2 @@\n node_modules/\n+/parapet-data/\n');
     expect(stdout).toContain('\nDry run: nothing was written and nothing was installed.\n');
   });
 
@@ -125,6 +125,8 @@ describe('parapet install', () => {
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'parapet');
     expect((await run(dir, '--webhook')).code).toBe(0);
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n/parapet-data/\n');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe(' M .gitignore\n M server.js\n');
   });
 
   it('an app it does not recognize: the entry file is untouched, the snippet printed, the other files written (and said so)', async () => {
@@ -135,7 +137,7 @@ describe('parapet install', () => {
     expect(readFileSync(join(dir, 'server.js'), 'utf8')).toBe(entry);
     expect(existsSync(join(dir, 'parapet.config.ts'))).toBe(true);
     expect(stdout).toContain('server.js: not changed: no `const app = express()` at the top level of the file');
-    expect(stdout).toContain('Paste this into server.js yourself (the other files above are written and installed as listed):');
+    expect(stdout).toContain('Everything listed above is done; paste this into server.js yourself:');
     expect(stdout).toContain("    import { attach } from '@parapet/core';\n    import { instrument, metricsHandler } from '@parapet/express';\n");
     expect(stdout).toContain("    instrument(app);\n");
     expect(stdout).not.toContain('Next:');
@@ -143,7 +145,7 @@ describe('parapet install', () => {
     // Run again: nothing else to write, the snippet again, still exit 1.
     const again = await run(dir);
     expect(again.code).toBe(1);
-    expect(again.stdout).toContain('Paste this into server.js yourself');
+    expect(again.stdout).toContain('\nPaste this into server.js yourself:\n');
   });
 
   it('explains what is wrong with a folder that is not an Express or Hono app', async () => {
