@@ -203,6 +203,13 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     const app = await start(run.dir, 'server.js', {});
     expect((await fetch(`${app.base}/`)).status).toBe(200);
     await app.stop();
+
+    // Again: the same snippet, and nothing else changes.
+    const before = snapshot(run.dir, ['node_modules', '.git']);
+    const again = await parapet(run.dir, ['install', '--from', packs]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('\nPaste this into server.js yourself:\n');
+    expect(snapshot(run.dir, ['node_modules', '.git'])).toEqual(before);
   });
 });
 
