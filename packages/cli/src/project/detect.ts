@@ -4,7 +4,7 @@
  * and `parapet doctor` reports from it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, posix } from 'node:path';
+import { dirname, extname, join, posix, resolve } from 'node:path';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
 export type ModuleSystem = 'esm' | 'cjs';
@@ -76,8 +76,17 @@ export function readPackageJson(root: string): PackageJson | undefined {
   }
 }
 
+/**
+ * The package manager whose lockfile is nearest: in `root`, else in a folder above it up to the
+ * git repository's root (a package of a monorepo has its lockfile at the workspace root; a stray
+ * lockfile outside the repository is not the project's). npm when there is none.
+ */
 export function detectPackageManager(root: string): PackageManager {
-  return LOCKFILES.find(([file]) => existsSync(join(root, file)))?.[1] ?? 'npm';
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    const found = LOCKFILES.find(([file]) => existsSync(join(dir, file)));
+    if (found) return found[1];
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return 'npm';
+  }
 }
 
 /** The module system Node applies to `file` (relative or absolute) in a project with this package.json. */

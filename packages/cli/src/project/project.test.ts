@@ -29,7 +29,8 @@ describe('detectProject on the fixture apps', () => {
   it('Express 4, ESM JavaScript: main names the entry; the framework comes from the declared range', () => {
     const project = detectProject(join(fixtures, 'express4-esm'));
     expect(project).toMatchObject({
-      packageManager: 'npm',
+      // No lockfile of its own: the nearest is this repository's.
+      packageManager: 'pnpm',
       moduleSystem: 'esm',
       language: 'js',
       framework: { name: 'express', version: '^4.21.2', major: 4, source: 'declared' },
@@ -70,6 +71,14 @@ describe('detectProject on the fixture apps', () => {
       writeFileSync(join(dir, lockfile), '');
       expect(detectProject(dir).packageManager).toBe(manager);
     }
+    // A package of a monorepo: the lockfile is at the workspace root, above it.
+    const member = join(dir, 'packages', 'api');
+    mkdirSync(member, { recursive: true });
+    expect(detectProject(member).packageManager).toBe('pnpm');
+    // A lockfile above the git repository's root is not the project's.
+    const nested = join(dir, 'vendor', 'app');
+    mkdirSync(join(nested, '.git'), { recursive: true });
+    expect(detectProject(nested).packageManager).toBe('npm');
     mkdirSync(join(dir, 'node_modules', 'express'), { recursive: true });
     writeFileSync(join(dir, 'node_modules', 'express', 'package.json'), JSON.stringify({ name: 'express', version: '5.3.0' }));
     expect(detectProject(dir).framework).toEqual({ name: 'express', version: '5.3.0', major: 5, source: 'installed' });
