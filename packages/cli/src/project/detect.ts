@@ -4,6 +4,7 @@
  * and `parapet doctor` reports from it.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, extname, join, posix, resolve } from 'node:path';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
@@ -23,8 +24,8 @@ export interface PackageJson {
 
 export interface Framework {
   readonly name: FrameworkName;
-  /** The installed version (node_modules), else the declared range; undefined when neither says. */
-  readonly version: string | undefined;
+  /** The installed version (as Node resolves it from the project), else the declared range. */
+  readonly version: string;
   /** First number of `version` (4 or 5 for Express); undefined when unknown. */
   readonly major: number | undefined;
   readonly source: 'installed' | 'declared';
@@ -47,7 +48,7 @@ export interface Project {
   readonly moduleSystem: ModuleSystem;
   /** TypeScript when the entry file is .ts/.mts/.cts, or (no entry found) a tsconfig.json exists. */
   readonly language: Language;
-  /** Express or Hono from the dependencies; undefined when neither is declared nor installed. */
+  /** Express or Hono from the dependencies; undefined when package.json declares neither. */
   readonly framework: Framework | undefined;
   readonly entry: EntryFile | undefined;
 }
@@ -101,24 +102,36 @@ export function languageOf(file: string): Language {
   return /\.[mc]?ts$/.test(file) ? 'ts' : 'js';
 }
 
+/** The version Node would load from `root`: its node_modules, or one above it (hoisted in a monorepo). */
 function installedVersion(root: string, name: string): string | undefined {
   try {
-    return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string }).version;
+    const manifest = createRequire(join(resolve(root), 'package.json')).resolve(`${name}/package.json`);
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
   } catch {
     return undefined;
   }
 }
 
-/** Express or Hono, preferring `prefer` (the one the entry file imports) when both are present. */
+const majorOf = (version: string | undefined) => {
+  const digits = version === undefined ? undefined : /(\d+)/.exec(version)?.[1];
+  return digits === undefined ? undefined : Number(digits);
+};
+
+/**
+ * Express or Hono as package.json declares it, preferring `prefer` (the one the entry file
+ * imports) when both are. The installed version is used when it has the declared major (a
+ * hoisted copy of another major, in a monorepo, is not this project's).
+ */
 export function detectFramework(root: string, packageJson: PackageJson | undefined, prefer?: FrameworkName): Framework | undefined {
   const declared = { ...packageJson?.devDependencies, ...packageJson?.dependencies };
   const found: Framework[] = [];
   for (const name of ['express', 'hono'] as const) {
+    const range = declared[name];
+    if (range === undefined) continue;
     const installed = installedVersion(root, name);
-    const version = installed ?? declared[name];
-    if (version === undefined) continue;
-    const major = /(\d+)/.exec(version)?.[1];
-    found.push({ name, version, major: major === undefined ? undefined : Number(major), source: installed ? 'installed' : 'declared' });
+    const matches = installed !== undefined && (majorOf(range) === undefined || majorOf(installed) === majorOf(range));
+    const version = matches ? installed : range;
+    found.push({ name, version, major: majorOf(version), source: matches ? 'installed' : 'declared' });
   }
   return found.find((f) => f.name === prefer) ?? found[0];
 }

@@ -82,6 +82,9 @@ describe('detectProject on the fixture apps', () => {
     mkdirSync(join(dir, 'node_modules', 'express'), { recursive: true });
     writeFileSync(join(dir, 'node_modules', 'express', 'package.json'), JSON.stringify({ name: 'express', version: '5.3.0' }));
     expect(detectProject(dir).framework).toEqual({ name: 'express', version: '5.3.0', major: 5, source: 'installed' });
+    // A copy of another major (hoisted from elsewhere in a monorepo) is not this project's.
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { express: '^4.21.2' } }));
+    expect(detectProject(dir).framework).toEqual({ name: 'express', version: '^4.21.2', major: 4, source: 'declared' });
   });
 
   it('the extension decides the module system over package.json "type"; common names are found without scripts', () => {
