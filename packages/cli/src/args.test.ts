@@ -22,12 +22,12 @@ describe('parseArgs', () => {
       [['gen'], 'parapet gen needs a target: prometheus, alertmanager, grafana, openslo.'],
       [['gen', 'prometheus', '--config'], '--config needs a value, e.g. --config parapet.config.ts.'],
       [['gen', 'prometheus', '--out'], '--out needs a value, e.g. --out ops/prometheus.'],
-      [['gen', 'prometheus', '--verbose'], 'Unknown option --verbose. Options are --config, --out, --runbook-url and --help.'],
-      [['gen', 'prometheus', '-x'], 'Unknown option -x. Options are --config, --out, --runbook-url and --help.'],
+      [['gen', 'prometheus', '--verbose'], 'Unknown option --verbose. parapet gen takes --config, --out and --help.'],
+      [['gen', 'prometheus', '-x'], 'Unknown option -x. parapet gen takes --config, --out and --help.'],
       [['cost', '--out', 'x'], 'parapet cost does not take --out; it takes --config.'],
       [['cost', 'prometheus'], 'Unexpected argument "prometheus": parapet cost takes no target.'],
       [['gen', 'prometheus', 'extra'], 'Unexpected argument "extra".'],
-      [['deploy'], 'Unknown command "deploy". Commands are gen, cost, import, mcp, migrate and archive.'],
+      [['deploy'], 'Unknown command "deploy". Commands are install, gen, cost, import, mcp, migrate and archive.'],
       [['import', 'sloth', 'x.yaml'], 'parapet import needs a format: openslo (got "sloth").'],
       [['import', 'openslo'], 'parapet import openslo needs a file: parapet import openslo slos.yaml.'],
       [['import', 'openslo', 'a.yaml', '--config', 'x.ts'], 'parapet import does not take --config; it takes --out and --runbook-url.'],
@@ -49,6 +49,7 @@ describe('parseArgs', () => {
 
   it('documents every option and the exit codes', () => {
     for (const text of ['--config', '--out', '--help', '.mts', '.cjs', 'Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.']) expect(USAGE).toContain(text);
+    for (const flag of ['--dry-run', '--force', '--from <dir>', '--webhook', '--operator-api', '--workbench', '--migrations']) expect(USAGE).toContain(flag);
   });
 });
 

@@ -5,6 +5,7 @@ import { TARGETS, defaultOut, genHelp, type GenArgs, type Target } from './comma
 import { archiveArgs, archiveHelp, type ArchiveCliArgs } from './commands/archive.js';
 import { mcpArgs, mcpHelp, type McpArgs } from './commands/mcp.js';
 import { DEFAULT_IMPORT_OUT, IMPORT_FORMATS, importHelp, type ImportArgs, type ImportFormat } from './commands/import.js';
+import { installArgs, installHelp, type InstallArgs } from './commands/install.js';
 import { migrateHelp, type MigrateArgs } from './commands/migrate.js';
 import { UsageError } from './errors.js';
 
@@ -17,6 +18,7 @@ export type Command =
   | ({ readonly kind: 'import' } & ImportArgs)
   | ({ readonly kind: 'migrate' } & MigrateArgs)
   | ({ readonly kind: 'archive' } & ArchiveCliArgs)
+  | ({ readonly kind: 'install' } & InstallArgs)
   | { readonly kind: 'help' };
 
 export const DEFAULT_CONFIG = 'parapet.config.ts';
@@ -33,11 +35,17 @@ const OPTIONS = {
   'older-than': { type: 'string' },
   'dry-run': { type: 'boolean' },
   export: { type: 'string' },
+  from: { type: 'string' },
+  force: { type: 'boolean' },
+  webhook: { type: 'boolean' },
+  'operator-api': { type: 'boolean' },
+  workbench: { type: 'boolean' },
+  migrations: { type: 'boolean' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
 /** The options each command takes (`--help` is always allowed). */
-const COMMANDS = ['gen', 'cost', 'import', 'mcp', 'migrate', 'archive'] as const;
+const COMMANDS = ['install', 'gen', 'cost', 'import', 'mcp', 'migrate', 'archive'] as const;
 type CommandName = (typeof COMMANDS)[number];
 const ACCEPTS: Record<CommandName, readonly OptionName[]> = {
   gen: ['config', 'out'],
@@ -46,16 +54,19 @@ const ACCEPTS: Record<CommandName, readonly OptionName[]> = {
   mcp: ['http', 'port', 'host'],
   migrate: ['database-url'],
   archive: ['older-than', 'dry-run', 'export', 'database-url'],
+  install: ['from', 'dry-run', 'force', 'webhook', 'operator-api', 'workbench', 'migrations'],
 };
 const EXAMPLE_VALUE: Record<OptionName, string> = {
   config: DEFAULT_CONFIG, out: 'ops/prometheus', 'runbook-url': 'https://runbooks.example.com/slo', help: '', http: '', port: '7341', host: '127.0.0.1',
   'database-url': 'postgres://user@127.0.0.1:5432/app', 'older-than': '90', 'dry-run': '', export: 'audits.jsonl',
+  from: 'packs', force: '', webhook: '', 'operator-api': '', workbench: '', migrations: '',
 };
 
-const rows = [...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands, ...migrateHelp.commands, ...archiveHelp.commands];
+const rows = [...installHelp.commands, ...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands, ...migrateHelp.commands, ...archiveHelp.commands];
 const width = Math.max(...rows.map(([name]) => name.length)) + 2;
 
 export const USAGE = `Usage:
+  ${installHelp.synopsis}
   ${genHelp.synopsis}
   ${costHelp.synopsis}
   ${importHelp.synopsis}
@@ -75,20 +86,34 @@ Options:
   --port <n>, --host <addr>  the --http listener (default 7341 on 127.0.0.1)
   --database-url <url> migrate, archive: the evidence database (default: $DATABASE_URL)
   --older-than <days>  archive: delete incidents resolved more than this many days ago
-  --dry-run            archive: print counts, delete nothing
+  --dry-run            archive: print counts, delete nothing; install: print the diff, write nothing
+  --force              install: edit a git tree that has uncommitted changes
+  --from <dir>         install: @parapet packages from this folder of packed .tgz files (npm run pack)
+  --webhook, --operator-api, --workbench, --migrations
+                       install: also mount the Alertmanager webhook, the operator API (its authorize()
+                       denies until you fill it in), the workbench; apply evidence migrations at startup
   --export <file>      archive: append audits (JSON lines) to this file before deleting them
   -h, --help           this text
 
 Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.
+install exits 1 also when the app's shape was not recognized (the snippet to paste is printed),
+a dirty git tree was refused, or installing or writing failed.
 `;
 
-const list = (names: readonly string[]) => names.map((n) => `--${n}`).join(' and ');
+/** `--a`, `--a and --b`, `--a, --b and --c`. */
+const list = (names: readonly string[]) => {
+  const flags = names.map((n) => `--${n}`);
+  return flags.length <= 1 ? flags.join('') : `${flags.slice(0, -1).join(', ')} and ${flags.at(-1)}`;
+};
 
 function usageErrorFrom(error: unknown, argv: readonly string[]): UsageError {
   const { code, message } = error as { code?: string; message?: string };
   const flag = /'(-[^' ]+)/.exec(message ?? '')?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return new UsageError(`Unknown option ${flag}. Options are --config, --out, --runbook-url and --help.`, { details: { argv } });
+    // Name the options of the command given (the first word that is not an option), if any.
+    const command = argv.find((a) => !a.startsWith('-'));
+    const takes = (COMMANDS as readonly string[]).includes(command ?? '') ? `parapet ${command} takes ${list([...ACCEPTS[command as CommandName], 'help'])}` : 'Options are --config, --out, --runbook-url and --help';
+    return new UsageError(`Unknown option ${flag}. ${takes}.`, { details: { argv } });
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = (Object.keys(OPTIONS) as OptionName[]).find((n) => message?.includes(`--${n}`)) ?? 'config';
@@ -110,12 +135,16 @@ export function parseArgs(argv: readonly string[]): Command {
   if (values.help || command === 'help') return { kind: 'help' };
   if (command === undefined) throw new UsageError('No command given.');
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen, cost, import, mcp, migrate and archive.`);
+    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are install, gen, cost, import, mcp, migrate and archive.`);
   }
   const name = command as CommandName;
   const given = (Object.keys(values) as OptionName[]).filter((name) => values[name] !== undefined);
   const extra = given.find((option) => !ACCEPTS[name].includes(option));
   if (extra !== undefined) throw new UsageError(`parapet ${command} does not take --${extra}; it takes ${list(ACCEPTS[name])}.`);
+  if (name === 'install') {
+    if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet install takes no target (run it in your app's folder).`);
+    return { kind: 'install', ...installArgs(values) };
+  }
   if (name === 'migrate' || name === 'archive') {
     if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet ${name} takes no target.`);
     if (name === 'archive') return { kind: 'archive', ...archiveArgs(values) };

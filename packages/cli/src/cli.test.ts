@@ -220,6 +220,6 @@ export default defineConfig({ providers: [webSaas({ overrides: { web_saas_http_a
   it('unknown flags are errors', async () => {
     const result = await parapet(['cost', '--verbose']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Unknown option --verbose. Options are --config, --out, --runbook-url and --help.');
+    expect(result.stderr).toContain('Unknown option --verbose. parapet cost takes --config and --help.');
   });
 });
