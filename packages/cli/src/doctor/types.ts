@@ -5,6 +5,7 @@
  */
 import type { ParapetConfig } from '@parapet/core/slo';
 import type { Io } from '../io.js';
+import type { SourceResult } from './source.js';
 
 /** info: fine or informational; warn: a risk; error: broken or unsafe; skip: could not be checked. */
 export type Status = 'info' | 'warn' | 'error' | 'skip';
@@ -57,7 +58,9 @@ export interface DoctorContext {
   readonly options: DoctorOptions;
   /** The loaded config; throws what `loadConfig` throws. */
   config(): Promise<ParapetConfig>;
-  /** Fetch, with a timeout; injectable for nothing but kept here so every live check shares it. */
+  /** The entry file's analysis (computed once), or why there is none. */
+  source(): SourceResult;
+  /** fetch with a timeout, for the live checks. */
   readonly fetch: (url: string, init?: RequestInit) => Promise<Response>;
 }
 
