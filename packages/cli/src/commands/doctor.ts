@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
 import { CHECKS } from '../doctor/registry.js';
 import { formatReport, report, runChecks, THRESHOLDS, type Threshold } from '../doctor/run.js';
-import { analyzeProject, type SourceResult } from '../doctor/source.js';
-import type { DoctorContext, DoctorOptions } from '../doctor/types.js';
+import { doctorContext } from '../doctor/context.js';
+import type { DoctorOptions } from '../doctor/types.js';
 import type { CommandContext } from './context.js';
 
 export interface DoctorArgs extends DoctorOptions {
@@ -15,9 +15,6 @@ export const doctorHelp = {
   synopsis: 'parapet doctor [--ci] [--threshold warn|error] [--json] [--url <app>] [--prometheus <url>] [--alertmanager <url>]',
   commands: [['doctor', 'check the setup (config, routes, tokens, database, rules; live with --url/--prometheus/--alertmanager); exit 1 on error']],
 } as const;
-
-/** Live checks give up after this long per request: a doctor must answer, not hang. */
-const FETCH_TIMEOUT_MS = 10_000;
 
 /** Builds DoctorArgs from parsed flags; `--ci` is `--threshold warn`, and the two must agree. */
 export function doctorArgs(values: Record<string, string | boolean | undefined>, config: string): DoctorArgs {
@@ -49,17 +46,7 @@ export function doctorArgs(values: Record<string, string | boolean | undefined>,
  * `--ci` / `--threshold warn`), else 0. Findings never throw: usage errors exit 2 as elsewhere.
  */
 export async function doctor(args: DoctorArgs, { io, loadConfig }: CommandContext, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let config: ReturnType<typeof loadConfig> | undefined;
-  let source: SourceResult | undefined;
-  const context: DoctorContext = {
-    io,
-    cwd: io.cwd,
-    env,
-    options: args,
-    config: () => (config ??= loadConfig(args.config)),
-    source: () => (source ??= analyzeProject(io.cwd, args.entry)),
-    fetch: (url, init = {}) => fetch(url, { ...init, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }),
-  };
+  const context = doctorContext(args, io, env, loadConfig);
   const result = report(await runChecks(CHECKS, context), args.threshold);
   io.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
   return result.exitCode;

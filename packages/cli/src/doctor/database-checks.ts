@@ -7,10 +7,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadEvidence, openDatabase, redact } from '../commands/evidence-db.js';
 import { plural } from '../plural.js';
+import { readPackageJson } from './files.js';
 import { error, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
 
 const NO_URL = 'No evidence database given: pass --database-url or set DATABASE_URL (what parapet migrate uses).';
@@ -176,8 +177,10 @@ async function projectPGlite(cwd: string): Promise<{ module: PGliteModule; versi
   } catch {
     return undefined;
   }
-  const manifest = JSON.parse(readFileSync(require.resolve('@electric-sql/pglite/package.json'), 'utf8')) as { version: string };
-  return { module: (await import(pathToFileURL(entry).href)) as PGliteModule, version: manifest.version };
+  // Its package.json is not exported: walk up from the entry to the package's own folder.
+  let dir = dirname(entry);
+  while (readPackageJson(dir)?.name !== '@electric-sql/pglite' && dirname(dir) !== dir) dir = dirname(dir);
+  return { module: (await import(pathToFileURL(entry).href)) as PGliteModule, version: String(readPackageJson(dir)?.version ?? 'unknown') };
 }
 
 const pgliteVersion: Check = {
