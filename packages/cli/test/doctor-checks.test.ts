@@ -1,6 +1,6 @@
 // Each static doctor check on a fixture that triggers it and on one that passes. Checks run
 // in-process (one check per run); the bin, the exit codes and --json are in doctor-cli.test.ts.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -12,10 +12,8 @@ import { main } from '../src/main.js';
 import { CHECKS, FINDING_IDS } from '../src/doctor/registry.js';
 import { runChecks } from '../src/doctor/run.js';
 import { doctorContext } from '../src/doctor/context.js';
-import { removeScratch } from '../src/test-support.js';
-import { workspaceSources } from '../bin/workspace-sources.mjs';
-import { repoRoot } from '../src/test-support.js';
-import { checkFixture, checkIn, copyFixture } from './doctor-support.js';
+import { removeScratch, repoRoot } from '../src/test-support.js';
+import { checkFixture, checkIn, copyFixture, workspaceAlias } from './doctor-support.js';
 
 afterAll(removeScratch);
 const hasPostgres = await needs('postgres');
@@ -54,9 +52,8 @@ describe('config checks', () => {
     expect(bad.details).toContain('recording_rules.yml: missing');
     const dir = copyFixture('rules-drift', 'pass');
     expect((await checkIn('rules-drift', dir)).status).toBe('skip'); // nothing generated yet
-    const alias = workspaceSources(repoRoot) as Record<string, string>;
     const io = { cwd: dir, stdout: () => {}, stderr: () => {} };
-    expect(await main(['gen', 'prometheus'], io, { load: { alias } })).toBe(0);
+    expect(await main(['gen', 'prometheus'], io, { load: { alias: workspaceAlias } })).toBe(0);
     const good = await checkIn('rules-drift', dir);
     expect(good.status, good.message).toBe('info');
   });
@@ -229,7 +226,6 @@ describe('the check registry', () => {
       'migrations-applied', 'pgbouncer-migrations', 'watchdog-heartbeat', 'pglite-version',
       'live-metrics', 'prometheus-target', 'prometheus-rules', 'prometheus-series', 'alertmanager-route',
     ]);
-    const { readFileSync } = await import('node:fs');
     const doc = readFileSync(join(repoRoot, 'docs', 'troubleshooting.md'), 'utf8');
     for (const id of FINDING_IDS) expect(doc, id).toMatch(new RegExp(`^### \`${id}\`$`, "m"));
   });

@@ -4,15 +4,14 @@
 // every live check reports it; then set up as the docs say (generated rules and config, reloaded),
 // every live check passes. Every wait is on a condition.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, forkFixture, waitFor } from '@parapet/vitest-preset/processes';
 import { needs } from '@parapet/vitest-preset/services';
 import { afterAll, describe, expect, it } from 'vitest';
-import { workspaceSources } from '../bin/workspace-sources.mjs';
 import { main } from '../src/main.js';
-import { packageDir, removeScratch, repoRoot } from '../src/test-support.js';
-import { checkIn, copyFixture } from './doctor-support.js';
+import { packageDir, removeScratch } from '../src/test-support.js';
+import { checkIn, copyFixture, workspaceAlias } from './doctor-support.js';
 
 const canRun = await needs('prometheus', 'alertmanager');
 const METRICS_TOKEN = 'doctor-e2e-metrics-token-0123456789';
@@ -93,11 +92,9 @@ describe.skipIf(!canRun)('parapet doctor live checks (real app, Prometheus, Aler
     expect(down.message).toContain('Cannot reach Prometheus at http://127.0.0.1:1');
 
     // Right: the generated rules and Alertmanager config, a scrape job with the token, traffic.
-    const alias = workspaceSources(repoRoot) as Record<string, string>;
     const io = { cwd: dir, stdout: () => {}, stderr: () => {} };
-    expect(await main(['gen', 'prometheus'], io, { load: { alias } })).toBe(0);
-    expect(await main(['gen', 'alertmanager', '--out', 'am'], io, { load: { alias } })).toBe(0);
-    mkdirSync(join(dir, 'secrets'), { recursive: true });
+    expect(await main(['gen', 'prometheus'], io, { load: { alias: workspaceAlias } })).toBe(0);
+    expect(await main(['gen', 'alertmanager', '--out', 'am'], io, { load: { alias: workspaceAlias } })).toBe(0);
     writeFileSync(
       promConfig,
       [
@@ -111,7 +108,7 @@ describe.skipIf(!canRun)('parapet doctor live checks (real app, Prometheus, Aler
       ].join('\n'),
     );
     await reload(promUrl);
-    writeFileSync(amConfig, (await import('node:fs')).readFileSync(join(dir, 'am', 'alertmanager.yml'), 'utf8'));
+    writeFileSync(amConfig, readFileSync(join(dir, 'am', 'alertmanager.yml'), 'utf8'));
     await reload(amUrl);
     expect((await fetch(appUrl)).status).toBe(200);
     expect((await fetch(`${appUrl}/login`, { method: 'POST' })).status).toBe(200);

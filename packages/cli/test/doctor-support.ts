@@ -10,7 +10,8 @@ import { loadConfig } from '../src/load-config.js';
 import { packageDir, repoRoot, scratch } from '../src/test-support.js';
 
 export const fixtures = join(packageDir, 'test', 'fixtures', 'doctor');
-const alias = workspaceSources(repoRoot) as Record<string, string>;
+/** The bin's aliases: configs load `@parapet/*` from the workspace sources. */
+export const workspaceAlias = workspaceSources(repoRoot);
 
 /** A scratch copy of a fixture (inside this package, so `@parapet/*` imports resolve), `_node_modules` renamed. */
 export function copyFixture(id: string, variant: string): string {
@@ -26,7 +27,7 @@ export async function checkIn(id: string, dir: string, { env = {}, options = {} 
   const check = CHECKS.find((c) => c.id === id);
   if (!check) throw new Error(`no check ${id}`);
   const io = { cwd: dir, stdout: () => {}, stderr: () => {} };
-  const context = doctorContext({ config: 'parapet.config.ts', rules: 'parapet/prometheus', ...options }, io, env, (path) => loadConfig(path, dir, { alias }));
+  const context = doctorContext({ config: 'parapet.config.ts', rules: 'parapet/prometheus', ...options }, io, env, (path) => loadConfig(path, dir, { alias: workspaceAlias }));
   const [finding] = await runChecks([check], context);
   return finding!;
 }
