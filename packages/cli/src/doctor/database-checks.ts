@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { loadEvidence, openDatabase, redact } from '../commands/evidence-db.js';
 import { plural } from '../plural.js';
 import { readPackageJson } from './files.js';
-import { error, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
+import { error, isOutcome, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
 
 const NO_URL = 'No evidence database given: pass --database-url or set DATABASE_URL (what parapet migrate uses).';
 
@@ -44,16 +44,20 @@ function unreachable(url: string, cause: unknown): Outcome {
 
 const isPostgres = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
+/** The postgres:// URL, or a skip: none given, or not PostgreSQL (`otherwise` says why that is fine). */
+function postgresUrl(context: DoctorContext, otherwise: string): string | Outcome {
+  const url = databaseUrlOf(context);
+  if (!url) return skip(NO_URL);
+  return isPostgres(url) ? url : skip(`${redact(url)} ${otherwise}`);
+}
+
 const migrationsApplied: Check = {
   id: 'migrations-applied',
   title: 'The evidence store migrations are applied',
   group: 'database',
   async run(context) {
-    const url = databaseUrlOf(context);
-    if (!url) return skip(NO_URL);
-    if (!isPostgres(url)) {
-      return skip(`${redact(url)} is not PostgreSQL: an embedded PGlite store migrates itself when createEvidenceStore() opens it, and its data directory is not opened here while the app may run.`);
-    }
+    const url = postgresUrl(context, 'is not PostgreSQL: an embedded PGlite store migrates itself when createEvidenceStore() opens it, and its data directory is not opened here while the app may run.');
+    if (isOutcome(url)) return url;
     const evidence = (await loadEvidence('doctor')) as unknown as { evidenceMigrations: Record<string, unknown>; MIGRATION_TABLE: string };
     const expected = Object.keys(evidence.evidenceMigrations).sort();
     let applied: string[];
@@ -103,9 +107,8 @@ const pgbouncerMigrations: Check = {
   title: 'Migrations run over a direct connection, not PgBouncer',
   group: 'database',
   async run(context) {
-    const url = databaseUrlOf(context);
-    if (!url) return skip(NO_URL);
-    if (!isPostgres(url)) return skip(`${redact(url)} is not PostgreSQL.`);
+    const url = postgresUrl(context, 'is not PostgreSQL.');
+    if (isOutcome(url)) return url;
     const why = looksLikePooler(url);
     if (!why) return ok(`${redact(url)} looks like a direct PostgreSQL connection.`);
     return error(
@@ -120,9 +123,8 @@ const watchdogHeartbeat: Check = {
   title: 'The watchdog alert reaches the webhook',
   group: 'database',
   async run(context) {
-    const url = databaseUrlOf(context);
-    if (!url) return skip(NO_URL);
-    if (!isPostgres(url)) return skip(`${redact(url)} is an embedded PGlite store, which is not opened while the app may run; the app's GET /parapet/api/health reports the heartbeat.`);
+    const url = postgresUrl(context, "is an embedded PGlite store, which is not opened while the app may run; the app's GET /parapet/api/health reports the heartbeat.");
+    if (isOutcome(url)) return url;
     let loop: { name: string; at: Date }[];
     try {
       loop = await withPostgres(url, async (pool) => {

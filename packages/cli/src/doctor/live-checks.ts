@@ -4,10 +4,10 @@
  * present) and Alertmanager (`--alertmanager`: its running config routes to Parapet's webhook).
  * Each one skips, saying which flag it needs, when its URL is not given.
  */
-import { BASE_WINDOW, SLO_SERIES, WATCHDOG_ALERTNAME, WEBHOOK_RECEIVER, generatePrometheusRules, resolveConfig, type ResolvedConfig } from '@parapet/core/slo';
+import { BASE_WINDOW, SLO_SERIES, WATCHDOG_ALERTNAME, WEBHOOK_RECEIVER, generatePrometheusRules, resolveConfig, type PrometheusRuleSet, type ResolvedConfig } from '@parapet/core/slo';
 import { parse as parseYaml } from 'yaml';
 import { plural } from '../plural.js';
-import { error, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
+import { error, isOutcome, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
 
 /** The metrics token: `--metrics-token`, else the first of PARAPET_METRICS_TOKENS. */
 function metricsToken(context: DoctorContext): string | undefined {
@@ -27,19 +27,24 @@ async function getJson<T>(context: DoctorContext, url: string, what: string): Pr
   if (!response.ok) return error(`${what} answered ${response.status} at ${url}.`, `Check the URL points at ${what}'s HTTP API (the base URL, without /api/...).`);
   return (await response.json()) as T;
 }
-const isOutcome = (value: unknown): value is Outcome => typeof value === 'object' && value !== null && 'status' in value && 'message' in value && !('data' in value);
+
 
 function describe(cause: unknown): string {
   const inner = (cause as { cause?: { code?: string; message?: string } })?.cause;
   return inner?.code ?? inner?.message ?? (cause instanceof Error ? cause.message : String(cause));
 }
 
-async function resolved(context: DoctorContext): Promise<ResolvedConfig | undefined> {
+/** `--prometheus` and the rules the config generates, or why a Prometheus check cannot run. */
+async function prometheusInputs(context: DoctorContext, what: string): Promise<{ prometheus: string; rules: PrometheusRuleSet } | Outcome> {
+  const prometheus = context.options.prometheus;
+  if (!prometheus) return skip(`Pass --prometheus <url> to check ${what}.`);
+  let config: ResolvedConfig;
   try {
-    return resolveConfig(await context.config());
+    config = resolveConfig(await context.config());
   } catch {
-    return undefined;
+    return skip(`The config does not load or validate (see config-load, slices-valid), so ${what} cannot be known.`);
   }
+  return { prometheus, rules: generatePrometheusRules(config.slices, config.windows) };
 }
 
 const liveMetrics: Check = {
@@ -122,11 +127,9 @@ const prometheusRules: Check = {
   title: "Prometheus runs Parapet's rules, healthy",
   group: 'live',
   async run(context) {
-    const prometheus = context.options.prometheus;
-    if (!prometheus) return skip('Pass --prometheus <url> to check the rules Prometheus has loaded.');
-    const config = await resolved(context);
-    if (!config) return skip('The config does not load or validate (see config-load, slices-valid), so the expected rule groups are unknown.');
-    const set = generatePrometheusRules(config.slices, config.windows);
+    const inputs = await prometheusInputs(context, 'the rule groups Prometheus has loaded');
+    if (isOutcome(inputs)) return inputs;
+    const { prometheus, rules: set } = inputs;
     const expected = [...set.recording, ...set.alerting].map((g) => g.name);
     const answer = await getJson<RulesResponse>(context, join(prometheus, '/api/v1/rules'), 'Prometheus');
     if (isOutcome(answer)) return answer;
@@ -159,11 +162,9 @@ const prometheusSeries: Check = {
   title: "Each slice's total series exists in Prometheus",
   group: 'live',
   async run(context) {
-    const prometheus = context.options.prometheus;
-    if (!prometheus) return skip("Pass --prometheus <url> to check each slice's series.");
-    const config = await resolved(context);
-    if (!config) return skip('The config does not load or validate (see config-load, slices-valid).');
-    const set = generatePrometheusRules(config.slices, config.windows);
+    const inputs = await prometheusInputs(context, "each slice's series");
+    if (isOutcome(inputs)) return inputs;
+    const { prometheus, rules: set } = inputs;
     const absent: string[] = [];
     for (const group of set.recording) {
       // The recording rule of the slice's 5m total: its expression reads the raw total series.

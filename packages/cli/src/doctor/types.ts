@@ -78,3 +78,7 @@ export const ok = (message: string, details?: readonly string[]): Outcome => ({ 
 export const skip = (message: string): Outcome => ({ status: 'skip', message });
 export const warn = (message: string, fix: string, details?: readonly string[]): Outcome => ({ status: 'warn', message, fix, ...(details ? { details } : {}) });
 export const error = (message: string, fix: string, details?: readonly string[]): Outcome => ({ status: 'error', message, fix, ...(details ? { details } : {}) });
+
+/** Whether a helper returned an outcome (a reason to stop) rather than its value. */
+export const isOutcome = (value: unknown): value is Outcome =>
+  typeof value === 'object' && value !== null && typeof (value as Outcome).status === 'string' && typeof (value as Outcome).message === 'string';
