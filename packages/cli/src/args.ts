@@ -6,6 +6,7 @@ import { TARGETS, defaultOut, genHelp, type GenArgs, type Target } from './comma
 import { archiveArgs, archiveHelp, type ArchiveCliArgs } from './commands/archive.js';
 import { mcpArgs, mcpHelp, type McpArgs } from './commands/mcp.js';
 import { DEFAULT_IMPORT_OUT, IMPORT_FORMATS, importHelp, type ImportArgs, type ImportFormat } from './commands/import.js';
+import { installArgs, installHelp, type InstallArgs } from './commands/install.js';
 import { migrateHelp, type MigrateArgs } from './commands/migrate.js';
 import { UsageError } from './errors.js';
 
@@ -19,6 +20,7 @@ export type Command =
   | ({ readonly kind: 'migrate' } & MigrateArgs)
   | ({ readonly kind: 'archive' } & ArchiveCliArgs)
   | ({ readonly kind: 'doctor' } & DoctorArgs)
+  | ({ readonly kind: 'install' } & InstallArgs)
   | { readonly kind: 'help' };
 
 export const DEFAULT_CONFIG = 'parapet.config.ts';
@@ -44,11 +46,17 @@ const OPTIONS = {
   alertmanager: { type: 'string' },
   rules: { type: 'string' },
   entry: { type: 'string' },
+  from: { type: 'string' },
+  force: { type: 'boolean' },
+  webhook: { type: 'boolean' },
+  'operator-api': { type: 'boolean' },
+  workbench: { type: 'boolean' },
+  migrations: { type: 'boolean' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
 /** The options each command takes (`--help` is always allowed). */
-const COMMANDS = ['gen', 'cost', 'import', 'mcp', 'migrate', 'archive', 'doctor'] as const;
+const COMMANDS = ['install', 'gen', 'cost', 'import', 'mcp', 'migrate', 'archive', 'doctor'] as const;
 type CommandName = (typeof COMMANDS)[number];
 const ACCEPTS: Record<CommandName, readonly OptionName[]> = {
   gen: ['config', 'out'],
@@ -58,18 +66,21 @@ const ACCEPTS: Record<CommandName, readonly OptionName[]> = {
   migrate: ['database-url'],
   archive: ['older-than', 'dry-run', 'export', 'database-url'],
   doctor: ['config', 'ci', 'threshold', 'json', 'url', 'metrics-token', 'prometheus', 'alertmanager', 'database-url', 'rules', 'entry'],
+  install: ['from', 'dry-run', 'force', 'webhook', 'operator-api', 'workbench', 'migrations'],
 };
 const EXAMPLE_VALUE: Record<OptionName, string> = {
   config: DEFAULT_CONFIG, out: 'ops/prometheus', 'runbook-url': 'https://runbooks.example.com/slo', help: '', http: '', port: '7341', host: '127.0.0.1',
   'database-url': 'postgres://user@127.0.0.1:5432/app', 'older-than': '90', 'dry-run': '', export: 'audits.jsonl',
   ci: '', threshold: 'warn', json: '', url: 'http://127.0.0.1:3000', 'metrics-token': '$PARAPET_METRICS_TOKENS', prometheus: 'http://127.0.0.1:9090',
   alertmanager: 'http://127.0.0.1:9093', rules: 'parapet/prometheus', entry: 'src/server.ts',
+  from: 'packs', force: '', webhook: '', 'operator-api': '', workbench: '', migrations: '',
 };
 
-const rows = [...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands, ...migrateHelp.commands, ...archiveHelp.commands, ...doctorHelp.commands];
+const rows = [...installHelp.commands, ...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands, ...migrateHelp.commands, ...archiveHelp.commands, ...doctorHelp.commands];
 const width = Math.max(...rows.map(([name]) => name.length)) + 2;
 
 export const USAGE = `Usage:
+  ${installHelp.synopsis}
   ${genHelp.synopsis}
   ${costHelp.synopsis}
   ${importHelp.synopsis}
@@ -90,7 +101,12 @@ Options:
   --port <n>, --host <addr>  the --http listener (default 7341 on 127.0.0.1)
   --database-url <url> migrate, archive: the evidence database (default: $DATABASE_URL)
   --older-than <days>  archive: delete incidents resolved more than this many days ago
-  --dry-run            archive: print counts, delete nothing
+  --dry-run            archive: print counts, delete nothing; install: print the diff, write nothing
+  --force              install: edit a git tree that has uncommitted changes
+  --from <dir>         install: @parapet packages from this folder of packed .tgz files (npm run pack)
+  --webhook, --operator-api, --workbench, --migrations
+                       install: also mount the Alertmanager webhook, the operator API (its authorize()
+                       denies until you fill it in), the workbench; apply evidence migrations at startup
   --export <file>      archive: append audits (JSON lines) to this file before deleting them
   --ci, --threshold warn|error  doctor: fail (exit 1) on warnings too / the lowest failing status (default error)
   --json               doctor: print the report as JSON (packages/cli/README.md describes its shape)
@@ -101,7 +117,8 @@ Options:
   --entry <file>       doctor: the app's entry file (default: detected)
   -h, --help           this text
 
-Exit codes: 0 success, 1 invalid SLO specs (doctor: a finding at or above the threshold), 2 usage or config-file problems.
+Exit codes: 0 success, 1 invalid SLO specs (install: app shape not recognized, or a step failed; doctor: a finding
+at or above the threshold), 2 usage or config-file problems.
 `;
 
 const list = (names: readonly string[]) => names.map((n) => `--${n}`).join(' and ');
@@ -132,7 +149,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (values.help || command === 'help') return { kind: 'help' };
   if (command === undefined) throw new UsageError('No command given.');
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are gen, cost, import, mcp, migrate, archive and doctor.`);
+    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are install, gen, cost, import, mcp, migrate, archive and doctor.`);
   }
   const name = command as CommandName;
   const given = (Object.keys(values) as OptionName[]).filter((name) => values[name] !== undefined);
@@ -141,6 +158,10 @@ export function parseArgs(argv: readonly string[]): Command {
   if (name === 'doctor') {
     if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet doctor takes no target.`);
     return { kind: 'doctor', ...doctorArgs(values, values.config ?? DEFAULT_CONFIG) };
+  }
+  if (name === 'install') {
+    if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet install takes no target (run it in your app's folder).`);
+    return { kind: 'install', ...installArgs(values) };
   }
   if (name === 'migrate' || name === 'archive') {
     if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet ${name} takes no target.`);

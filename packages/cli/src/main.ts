@@ -7,6 +7,7 @@ import { doctor } from './commands/doctor.js';
 import { gen } from './commands/gen.js';
 import { mcp } from './commands/mcp.js';
 import { importCommand } from './commands/import.js';
+import { install } from './commands/install.js';
 import { migrate } from './commands/migrate.js';
 import { processIo, type Io } from './io.js';
 import { loadConfig, type LoadConfigOptions } from './load-config.js';
@@ -25,6 +26,8 @@ export async function main(argv: readonly string[], io: Io = processIo, options:
       case 'help':
         io.stdout(USAGE);
         return 0;
+      case 'install':
+        return await install(command, context);
       case 'gen':
         return await gen(command, context);
       case 'cost':

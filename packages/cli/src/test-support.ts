@@ -1,8 +1,8 @@
 /** Helpers for CLI tests: run the real bin, write configs where workspace packages resolve. */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -71,3 +71,21 @@ export async function exec(cmd: string, args: string[], cwd = repoRoot): Promise
 }
 
 export const parapet = (args: string[], cwd = repoRoot) => exec(process.execPath, [bin, ...args], cwd);
+
+/**
+ * Every file below `dir` with its content, leaving out `skip` folders (what an install run may
+ * have changed: compare two snapshots to prove it changed nothing).
+ */
+export function snapshot(dir: string, skip: readonly string[] = ['.git', 'node_modules']): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (d: string) => {
+    for (const entry of readdirSync(d)) {
+      if (skip.includes(entry)) continue;
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) visit(path);
+      else out[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  visit(dir);
+  return out;
+}

@@ -7,7 +7,7 @@
  * output also run for real (parapet through its bin, the demo's curl requests with fetch).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from '@parapet/cli';
@@ -54,7 +54,10 @@ function check(words: string[], command: DocCommand, parapets: Parapet[]): strin
       return existsSync(join(repoRoot, '.ci/run')) || contributorOnly(command) ? [] : [`${where}: .ci/run does not exist.`];
     case 'npx': {
       const args = rest.filter((w, i) => !(w === '-y' || w === '--yes' || w === '-p' || rest[i - 1] === '-p' || w.startsWith('--package')));
-      const bin = args[0]?.split('@')[0] ?? '';
+      // `npx @parapet/cli install` names the package; npx runs its one binary.
+      const spec = args[0] ?? '';
+      const named = spec.startsWith('@') ? [...workspaceBins].find(([, pkg]) => pkg === spec.replace(/(?<=.)@[^/]*$/, ''))?.[0] : undefined;
+      const bin = named ?? spec.split('@')[0] ?? '';
       if (bin === 'pnpm') return check(['pnpm', ...args.slice(1)], command, parapets);
       if (!workspaceBins.has(bin)) return [`${where}: npx ${bin}: no Parapet package provides a \`${bin}\` binary.`];
       if (bin === 'parapet') parapets.push({ args: args.slice(1), command });
@@ -126,6 +129,20 @@ export default defineConfig({ providers: [webSaas()], alertmanager: { webhookUrl
 `;
 
 /**
+ * `parapet install` runs in a copy of the CLI's Express fixture app whose package.json already
+ * lists every package install adds (with any flag), so it edits and writes for real but no
+ * package manager runs (the CLI's install.e2e test installs the packed packages with npm).
+ */
+function installFixture(dir: string): string {
+  cpSync(join(repoRoot, 'packages', 'cli', 'test', 'fixtures', 'apps', 'express4-esm'), dir, { recursive: true });
+  const manifest = readJson(join(dir, 'package.json'));
+  const added = ['@parapet/core', '@parapet/express', 'prom-client', '@parapet/evidence-pg', 'kysely', '@electric-sql/pglite', '@parapet/ui-react', '@parapet/cli', '@parapet/starter-pack-web-saas'];
+  manifest.dependencies = { ...manifest.dependencies, ...Object.fromEntries(added.map((name) => [name, '*'])) };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return dir;
+}
+
+/**
  * Runs a parapet command from a ```sh block in a fresh folder: a config path that exists in the
  * repository is re-exported from there, any other one gets a starter-pack config.
  */
@@ -133,6 +150,7 @@ async function runParapet(args: string[]): Promise<{ code: number | null; stdout
   const dir = mkdtempSync(join(tmpdir(), 'parapet-doc-command-'));
   scratchDirs.push(dir);
   const parsed = parseArgs(args);
+  if (parsed.kind === 'install') return run(process.execPath, [bin, ...args], installFixture(dir));
   const config = 'config' in parsed ? parsed.config : 'parapet.config.ts';
   const file = join(dir, config);
   mkdirSync(dirname(file), { recursive: true });
@@ -191,6 +209,8 @@ describe('commands in the docs', () => {
     for (const text of bad) expect(checkAll([at(text)]).problems, text).toHaveLength(1);
     expect(checkAll([at('pnpm exec vitest run', 'Contributing')]).problems).toEqual([]);
     expect(checkAll([at('npx parapet cost && promtool check rules x.yml | grep SUCCESS')]).problems).toEqual([]);
+    expect(checkAll([at('npx @parapet/cli install --dry-run')]).problems).toEqual([]);
+    expect(checkAll([at('npx @parapet/nope install')]).problems).toHaveLength(1);
   });
 });
 

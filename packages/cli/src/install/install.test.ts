@@ -1,0 +1,162 @@
+// `parapet install` through main(), on copies of the fixture apps outside the repository. The
+// copies already declare every package Parapet would add, so no package manager runs here (the
+// e2e test, test/install.e2e.test.ts, installs for real).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+import { packageDir, snapshot } from '../test-support.js';
+import { packagesFor } from './features.js';
+
+const fixtures = join(packageDir, 'test', 'fixtures', 'apps');
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of a fixture whose package.json already lists every package install adds (for these flags). */
+function copy(name: string, framework: 'express' | 'hono' = 'express', features = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), `parapet-install-${name}-`));
+  made.push(dir);
+  cpSync(join(fixtures, name), dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const spec of packagesFor(framework, { webhook: true, operatorApi: true, workbench: true, ...features })) manifest.dependencies[spec.name] = '*';
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return dir;
+}
+
+async function run(dir: string, ...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['install', ...args], { cwd: dir, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+
+describe('parapet install', () => {
+  it('writes the entry file, parapet.config.ts and the scripts; a second run changes nothing and says so', async () => {
+    const dir = copy('express5-ts');
+    const first = await run(dir);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('parapet install: Express 5, app `app` in src/server.ts (TypeScript, ES modules, npm)');
+    expect(first.stdout).toContain(
+      'Changed:\n' +
+        '  parapet.config.ts    created: the web-saas starter pack and the Alertmanager webhook receiver\n' +
+        '  package.json         scripts: parapet:gen\n' +
+        '  src/server.ts        added:\n' +
+        "                         attach(): records into prom-client's global registry\n" +
+        '                         instrument(app): requests counted by route template\n' +
+        '                         GET /metrics: bearer tokens from PARAPET_METRICS_TOKENS\n',
+    );
+    expect(first.stdout).toContain('Next:\n  git diff');
+    expect(first.stdout).toContain('npm run parapet:gen');
+    expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
+    expect(readFileSync(join(dir, 'parapet.config.ts'), 'utf8')).toContain("webSaas({");
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts['parapet:gen']).toBe('parapet gen prometheus && parapet gen alertmanager && parapet gen grafana');
+    // No temp file is left behind by the atomic writes.
+    expect(Object.keys(snapshot(dir)).filter((f) => f.includes('.parapet-'))).toEqual([]);
+
+    const before = snapshot(dir);
+    const second = await run(dir);
+    expect(second).toEqual({ code: 0, stderr: '', stdout: 'parapet install: Express 5, app `app` in src/server.ts (TypeScript, ES modules, npm)\nNothing to do: Parapet is already set up here; no file changed and nothing was installed.\n' });
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('--dry-run prints a unified diff of every file and writes nothing', async () => {
+    const dir = copy('hono-ts', 'hono');
+    const before = snapshot(dir);
+    const { code, stdout } = await run(dir, '--dry-run', '--webhook');
+    expect(code).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+    expect(stdout).toContain('--- /dev/null\n+++ b/parapet.config.ts\n@@ -0,0 +1,');
+    expect(stdout).toContain('--- a/package.json\n+++ b/package.json\n');
+    expect(stdout).toContain('+    "parapet:gen": "parapet gen prometheus && parapet gen alertmanager && parapet gen grafana"');
+    expect(stdout).toContain('--- a/src/index.ts\n+++ b/src/index.ts\n');
+    expect(stdout).toContain(" const app = new Hono<Env>()\n+// Parapet (added by `parapet install`, yours to edit): record HTTP metrics into prom-client.\n+attach();\n");
+    expect(stdout).toContain("+app.post('/parapet/alertmanager', (c) => parapetWebhook(c.req.raw));");
+    // The embedded evidence database stays out of git.
+    expect(stdout).toContain('--- /dev/null\n+++ b/.gitignore\n@@ -0,0 +1,1 @@\n+/parapet-data/\n');
+    expect(stdout).toContain('\nDry run: nothing was written and nothing was installed.\n');
+  });
+
+  it('--dry-run lists the install commands it would run, with the tarballs of --from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parapet-install-bare-'));
+    made.push(dir);
+    cpSync(join(fixtures, 'express4-esm'), dir, { recursive: true });
+    const packs = mkdtempSync(join(tmpdir(), 'parapet-packs-'));
+    made.push(packs);
+    for (const name of ['core-0.0.0', 'core-0.0.10', 'express-0.0.0', 'cli-0.0.0', 'starter-pack-web-saas-0.0.0']) writeFileSync(join(packs, `parapet-${name}.tgz`), '');
+    const { code, stdout } = await run(dir, '--dry-run', '--from', packs);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Would run: npm install --no-audit --no-fund ${join(packs, 'parapet-core-0.0.10.tgz')} ${join(packs, 'parapet-express-0.0.0.tgz')} prom-client@^15\n`);
+    expect(stdout).toContain(`Would run: npm install --no-audit --no-fund --save-dev ${join(packs, 'parapet-cli-0.0.0.tgz')} ${join(packs, 'parapet-starter-pack-web-saas-0.0.0.tgz')}\n`);
+
+    const missing = await run(dir, '--dry-run', '--from', packs, '--webhook');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--from ${packs}: no tarball for @parapet/evidence-pg (looked for parapet-evidence-pg-<version>.tgz).\nHow to fix: run \`npm run pack\``);
+  });
+
+  it('refuses a git tree with uncommitted changes unless --force; a clean tree and a non-git folder are fine', async () => {
+    const dir = copy('express4-esm');
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'app');
+    writeFileSync(join(dir, 'server.js'), readFileSync(join(dir, 'server.js'), 'utf8') + '// work in progress\n');
+    const before = snapshot(dir);
+    const refused = await run(dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('parapet: The git working tree has uncommitted changes');
+    expect(refused.stderr).toContain(' M server.js');
+    expect(refused.stderr).toContain('How to fix: commit or stash them first, or run with --dry-run to see the changes, or --force to install anyway.');
+    expect(snapshot(dir)).toEqual(before);
+
+    const forced = await run(dir, '--force');
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(dir, 'server.js'), 'utf8')).toContain('instrument(app);');
+
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'parapet');
+    expect((await run(dir, '--webhook')).code).toBe(0);
+  });
+
+  it('an app it does not recognize: the entry file is untouched, the snippet printed, the other files written (and said so)', async () => {
+    const dir = copy('unrecognized');
+    const entry = readFileSync(join(dir, 'server.js'), 'utf8');
+    const { code, stdout } = await run(dir);
+    expect(code).toBe(1);
+    expect(readFileSync(join(dir, 'server.js'), 'utf8')).toBe(entry);
+    expect(existsSync(join(dir, 'parapet.config.ts'))).toBe(true);
+    expect(stdout).toContain('server.js: not changed: no `const app = express()` at the top level of the file');
+    expect(stdout).toContain('Paste this into server.js yourself (the other files above are written and installed as listed):');
+    expect(stdout).toContain("    import { attach } from '@parapet/core';\n    import { instrument, metricsHandler } from '@parapet/express';\n");
+    expect(stdout).toContain("    instrument(app);\n");
+    expect(stdout).not.toContain('Next:');
+
+    // Run again: nothing else to write, the snippet again, still exit 1.
+    const again = await run(dir);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('Paste this into server.js yourself');
+  });
+
+  it('explains what is wrong with a folder that is not an Express or Hono app', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'parapet-install-empty-'));
+    made.push(empty);
+    expect(await run(empty)).toMatchObject({ code: 2, stderr: expect.stringContaining(`parapet: No package.json in ${empty}.\nHow to fix: run parapet install in your app's folder`) });
+    writeFileSync(join(empty, 'package.json'), '{"name":"x","dependencies":{"fastify":"^5"}}');
+    expect(await run(empty)).toMatchObject({ code: 2, stderr: expect.stringContaining('Neither express nor hono is in package.json.\nHow to fix:') });
+    writeFileSync(join(empty, 'package.json'), '{"name":"x","dependencies":{"express":"^3.21.0"}}');
+    expect(await run(empty)).toMatchObject({ code: 2, stderr: expect.stringContaining('express ^3.21.0 is not supported (Parapet supports express 4 and 5).') });
+  });
+
+  it('unknown options and arguments are usage errors', async () => {
+    const dir = copy('express4-esm');
+    expect(await run(dir, '--metrics-token', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown option --metrics-token') });
+    expect(await run(dir, 'now')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unexpected argument "now": parapet install takes no target') });
+    expect(await run(dir, '--out', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('parapet install does not take --out') });
+  });
+});
