@@ -27,7 +27,7 @@ describe('parseArgs', () => {
       [['cost', '--out', 'x'], 'parapet cost does not take --out; it takes --config.'],
       [['cost', 'prometheus'], 'Unexpected argument "prometheus": parapet cost takes no target.'],
       [['gen', 'prometheus', 'extra'], 'Unexpected argument "extra".'],
-      [['deploy'], 'Unknown command "deploy". Commands are gen, cost, import, mcp, migrate, archive and doctor.'],
+      [['deploy'], 'Unknown command "deploy". Commands are install, gen, cost, import, mcp, migrate, archive and doctor.'],
       [['import', 'sloth', 'x.yaml'], 'parapet import needs a format: openslo (got "sloth").'],
       [['import', 'openslo'], 'parapet import openslo needs a file: parapet import openslo slos.yaml.'],
       [['import', 'openslo', 'a.yaml', '--config', 'x.ts'], 'parapet import does not take --config; it takes --out and --runbook-url.'],
@@ -48,7 +48,7 @@ describe('parseArgs', () => {
   });
 
   it('documents every option and the exit codes', () => {
-    for (const text of ['--config', '--out', '--help', '.mts', '.cjs', 'Exit codes: 0 success, 1 invalid SLO specs (doctor: a finding at or above the threshold), 2 usage or config-file problems.', '--threshold warn|error', '--json', '--prometheus <url>']) expect(USAGE).toContain(text);
+    for (const text of ['--config', '--out', '--help', '.mts', '.cjs', 'Exit codes: 0 success, 1 invalid SLO specs (install: app shape not recognized, or a step failed; doctor: a finding\nat or above the threshold), 2 usage or config-file problems.', '--threshold warn|error', '--json', '--prometheus <url>']) expect(USAGE).toContain(text);
   });
 });
 

@@ -1,6 +1,6 @@
 // Each static doctor check on a fixture that triggers it and on one that passes. Checks run
 // in-process (one check per run); the bin, the exit codes and --json are in doctor-cli.test.ts.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -86,13 +86,19 @@ describe('source checks (the entry file)', () => {
     expect(weak.details?.[0]).toContain('shorter than 16 characters');
   });
 
-  it('operator-auth: an authorize that admits everyone and a bare workbench are reported; per-request authorize behind requireLogin passes', async () => {
+  it('operator-auth: an authorize that admits everyone is an error; the installer\'s deny-all stub a warning; a per-request authorize (a function declaration) passes', async () => {
     const bad = await checkFixture('operator-auth', 'trigger');
     expect(bad.status).toBe('error');
-    expect(bad.details?.[0]).toContain('src/server.ts:8: authorize returns an actor for every request');
-    expect(bad.details?.[1]).toContain('src/server.ts:13: the workbench');
+    expect(bad.details).toEqual(['src/server.ts:8: authorize returns an actor for every request: anyone can acknowledge, resolve and annotate incidents']);
     const good = await checkFixture('operator-auth', 'pass');
     expect(good.status, JSON.stringify(good)).toBe('info');
+    expect(good.message).toBe('The operator API decides per request in authorize. The workbench (src/server.ts:18) reads everything through it.');
+    const dir = copyFixture('operator-auth', 'trigger');
+    const server = join(dir, 'src', 'server.ts');
+    writeFileSync(server, readFileSync(server, 'utf8').replace("authorize: () => ({ id: 'admin', name: 'admin', role: 'responder' })", 'authorize: async (_request) => null'));
+    const stub = await checkIn('operator-auth', dir);
+    expect(stub.status).toBe('warn');
+    expect(stub.details?.[0]).toContain("authorize denies every request (the installer's stub)");
   });
 
   it('webhook-raw-body: Stripe and Resend webhooks after express.json() are an error per route; mounted before it they pass', async () => {
@@ -151,6 +157,13 @@ describe('database checks', () => {
     const bad = await checkFixture('pglite-version', 'trigger', { options: { databaseUrl: 'pglite:./parapet-data' } });
     expect(bad.status, bad.message).toBe('error');
     expect(bad.message).toMatch(/PostgreSQL 17, catalog 202406281.*@electric-sql\/pglite 0\.5\.\d+ uses catalog/);
+    // Found without a URL too: the entry file's createEvidenceStore({ dataDir: process.env.PARAPET_DATA_DIR ?? './parapet-data' }).
+    const fromSource = await checkFixture('pglite-version', 'trigger');
+    expect(fromSource.status, fromSource.message).toBe('error');
+    expect(fromSource.message).toContain('parapet-data was written by another PGlite version');
+    const elsewhere = await checkFixture('pglite-version', 'trigger', { env: { PARAPET_DATA_DIR: './nothing-here' } });
+    expect(elsewhere.status).toBe('skip');
+    expect(elsewhere.message).toContain('nothing-here is not a PGlite data directory yet');
     const dir = copyFixture('pglite-version', 'pass');
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite(join(dir, 'parapet-data'));

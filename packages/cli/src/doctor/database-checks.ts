@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { loadEvidence, openDatabase, redact } from '../commands/evidence-db.js';
 import { plural } from '../plural.js';
 import { readPackageJson } from './files.js';
+import { property, staticString } from './source.js';
 import { error, isOutcome, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
 
 const NO_URL = 'No evidence database given: pass --database-url or set DATABASE_URL (what parapet migrate uses).';
@@ -185,14 +186,26 @@ async function projectPGlite(cwd: string): Promise<{ module: PGliteModule; versi
   return { module: (await import(pathToFileURL(entry).href)) as PGliteModule, version: String(readPackageJson(dir)?.version ?? 'unknown') };
 }
 
+/** The PGlite data directory: `pglite:<dir>` as the database URL, else the entry file's `createEvidenceStore({ dataDir })`. */
+function pgliteDataDir(context: DoctorContext): string | Outcome {
+  const url = databaseUrlOf(context);
+  if (url?.startsWith('pglite:')) return url.slice('pglite:'.length) || '.';
+  if (url) return skip(`${redact(url)} is not an embedded PGlite directory.`);
+  const source = context.source();
+  const store = 'entry' in source ? source.entry.calls.find((c) => c.kind === 'evidence-store' && property(c.options, 'dataDir')) : undefined;
+  const option = property(store?.options, 'dataDir');
+  const dir = option?.type === 'ObjectProperty' ? staticString(option.value, context.env) : undefined;
+  return dir ?? skip('No PGlite data directory given (--database-url pglite:<dir>, DATABASE_URL, or createEvidenceStore({ dataDir }) in the entry file).');
+}
+
 const pgliteVersion: Check = {
   id: 'pglite-version',
   title: 'The PGlite data directory matches the installed PGlite',
   group: 'database',
   async run(context) {
-    const url = databaseUrlOf(context);
-    if (!url?.startsWith('pglite:')) return skip(url ? `${redact(url)} is not an embedded PGlite directory.` : 'No PGlite data directory given (--database-url pglite:<dir> or DATABASE_URL).');
-    const dir = resolve(context.cwd, url.slice('pglite:'.length) || '.');
+    const given = pgliteDataDir(context);
+    if (isOutcome(given)) return given;
+    const dir = resolve(context.cwd, given);
     const onDisk = controlVersions(dir);
     if (!onDisk) return skip(`${dir} is not a PGlite data directory yet (no global/pg_control); the first createEvidenceStore({ dataDir }) creates it.`);
     const pglite = await projectPGlite(context.cwd);

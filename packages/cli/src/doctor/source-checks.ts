@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as t from '@babel/types';
 import { plural } from '../plural.js';
-import { covers, property, walk, RAW_BODY_KINDS, type EntryAnalysis, type FactoryCall, type Mount } from './source.js';
+import { covers, property, walk, RAW_BODY_KINDS, type EntryAnalysis, type FactoryCall } from './source.js';
 import { error, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
 
 /** Runs `inspect` on the analysed entry file, or skips with the reason it could not be analysed. */
@@ -162,20 +162,6 @@ function authorizeVerdict(node: t.Node | undefined, entry: EntryAnalysis): 'allo
   return 'decides';
 }
 
-/** Middleware in front of `mount`: handler arguments before the Parapet one, or an earlier `app.use(path?, mw)` covering it. */
-function guarded(mount: Mount, kind: 'workbench', entry: EntryAnalysis): boolean {
-  const index = mount.handlers.findIndex((h) => h.has(kind));
-  if (index > 0) return true;
-  const path = mount.paths[0] ?? '/';
-  // An earlier app.use(): under a path prefix, any middleware of yours; app-wide, only one whose
-  // name says it authenticates (app.use(parapet()) or app.use(cors()) guard nothing).
-  return entry.mounts.some(
-    (m) => m.start < mount.start && m.method === 'use' && covers(m.paths, path) && m.handlers.some((h, i) => h.size === 0 && (m.paths.length > 0 || AUTH_NAME.test(m.names[i] ?? ''))),
-  );
-}
-
-const AUTH_NAME = /auth|login|session|signed|require|protect|guard|passport|clerk|jwt|access/i;
-
 const operatorAuth: Check = {
   id: 'operator-auth',
   title: 'Operator routes and the workbench sit behind authorization',
@@ -194,12 +180,11 @@ const operatorAuth: Check = {
         else if (verdict === 'allows-all') errors.push(`${at(entry, api.line)}: authorize returns an actor for every request: anyone can acknowledge, resolve and annotate incidents`);
         else if (verdict === 'denies-all') warnings.push(`${at(entry, api.line)}: authorize denies every request (the installer's stub): the API and the workbench answer 401 until you fill it in`);
       }
-      for (const w of workbenches) {
-        if (!guarded(w, 'workbench', entry)) warnings.push(`${at(entry, w.line)}: the workbench (${w.paths.join(', ') || '/'}) has no auth middleware in front of it: the page loads for anyone (its data still needs authorize)`);
-      }
-      if (errors.length > 0) return error('The operator API is open to everyone.', 'Make authorize return an actor only for a signed-in operator (your session or SSO) and null otherwise; see packages/evidence-pg/README.md.', [...errors, ...warnings]);
-      if (warnings.length > 0) return warn('Operator access is not finished.', 'Fill in authorize with your own auth (return { id, name, role } for an operator, null otherwise) and mount the workbench behind the same login middleware: app.get([\'/parapet\', \'/parapet/*splat\'], requireLogin, toExpressHandler(workbench)).', warnings);
-      return ok(`The operator API decides per request in authorize${workbenches.length ? ' and the workbench sits behind middleware' : ''}.`);
+      if (errors.length > 0) return error('The operator API does not check who is calling.', 'Make authorize return an actor only for a signed-in operator (your session or SSO) and null otherwise; see packages/evidence-pg/README.md.', [...errors, ...warnings]);
+      if (warnings.length > 0) return warn('Operator access is not finished.', 'Fill in authorize with your own auth: return { id, name, role } for a signed-in operator, null for everyone else.', warnings);
+      // The workbench page itself holds no data: everything it shows comes through the API's authorize.
+      const pages = workbenches.length > 0 ? ` The workbench (${workbenches.map((w) => at(entry, w.line)).join(', ')}) reads everything through it.` : '';
+      return ok(apis.length > 0 ? `The operator API decides per request in authorize.${pages}` : `The workbench is mounted; mount the operator API it reads from (createOperatorApiHandler with authorize).`);
     });
   },
 };

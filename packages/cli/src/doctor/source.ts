@@ -12,7 +12,7 @@ import { parseModule } from 'magicast';
 import { detectProject, locateApps, type FrameworkName } from '../project/index.js';
 
 /** Parapet (and integration) handlers the doctor knows, by the factory that makes them. */
-export type HandlerKind = 'metrics' | 'operator-api' | 'workbench' | 'alertmanager-webhook' | 'mcp' | 'stripe-webhook' | 'mailer-webhook' | 'json-parser';
+export type HandlerKind = 'metrics' | 'operator-api' | 'workbench' | 'alertmanager-webhook' | 'mcp' | 'stripe-webhook' | 'mailer-webhook' | 'json-parser' | 'evidence-store';
 
 const FACTORIES: Record<string, HandlerKind> = {
   metricsHandler: 'metrics',
@@ -26,6 +26,8 @@ const FACTORIES: Record<string, HandlerKind> = {
   sendgridWebhook: 'mailer-webhook',
   postmarkWebhook: 'mailer-webhook',
   sesWebhook: 'mailer-webhook',
+  // Not a handler: its options say where an embedded store keeps its data (pglite-version).
+  createEvidenceStore: 'evidence-store',
 };
 
 /** Handlers that read the raw request body (signatures, or toExpressHandler's exact-bytes rule). */
@@ -52,8 +54,6 @@ export interface Mount {
   readonly handlers: readonly ReadonlySet<HandlerKind>[];
   /** The factory calls behind the handlers (for their options). */
   readonly calls: readonly FactoryCall[];
-  /** Each handler argument's name (`requireLogin`, `parapet` for `parapet()`), '' for inline functions. */
-  readonly names: readonly string[];
   /** `express.json({ verify })`: keeps the raw bytes, so signed webhooks still verify. */
   readonly keepsRawBody: boolean;
 }
@@ -217,8 +217,7 @@ export function analyzeSource(code: string, file: string): EntryAnalysis | undef
       mountCalls.push(...resolved.calls);
       return resolved.kinds;
     });
-    const names = handlerArgs.map((arg) => (arg.type === 'Identifier' ? arg.name : arg.type === 'CallExpression' ? (calleeName(arg) ?? '') : ''));
-    mounts.push({ app: callee.object.name, method, paths, line: node.loc?.start.line ?? 0, start: node.start ?? 0, handlers, names, calls: mountCalls, keepsRawBody });
+    mounts.push({ app: callee.object.name, method, paths, line: node.loc?.start.line ?? 0, start: node.start ?? 0, handlers, calls: mountCalls, keepsRawBody });
   });
   // `parapet({ metrics: {...} })` / `instrument(app, { metrics })` serve /metrics from the adapter.
   walk(program, (node) => {
@@ -232,7 +231,7 @@ export function analyzeSource(code: string, file: string): EntryAnalysis | undef
       const paths = path?.type === 'ObjectProperty' ? stringsOf(path.value) : ['/metrics'];
       const call: FactoryCall = { kind: 'metrics', name: `${name}({ metrics })`, line: node.loc?.start.line ?? 0, options: metrics.value };
       calls.push(call);
-      mounts.push({ app: [...apps][0]!, method: 'get', paths, line: call.line, start: node.start ?? 0, handlers: [new Set(['metrics'])], names: [name], calls: [call], keepsRawBody: false });
+      mounts.push({ app: [...apps][0]!, method: 'get', paths, line: call.line, start: node.start ?? 0, handlers: [new Set(['metrics'])], calls: [call], keepsRawBody: false });
     }
   });
   mounts.sort((a, b) => a.start - b.start);
@@ -259,4 +258,21 @@ export function analyzeProject(cwd: string, entry?: string): SourceResult {
 export function covers(prefix: readonly string[], path: string): boolean {
   if (prefix.length === 0) return true;
   return prefix.some((p) => p === '/' || p === '*' || path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
+}
+
+/**
+ * The value an expression has in the app's environment, when the source says: a string literal,
+ * or `process.env.X ?? 'default'` / `process.env.X || 'default'` (X from `env` when set).
+ */
+export function staticString(node: t.Node | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (node?.type === 'StringLiteral') return node.value;
+  if (node?.type === 'LogicalExpression' && (node.operator === '??' || node.operator === '||')) {
+    const left = node.left;
+    const fromEnv =
+      left.type === 'MemberExpression' && left.object.type === 'MemberExpression' && left.object.object.type === 'Identifier' && left.object.object.name === 'process' && left.property.type === 'Identifier'
+        ? env[left.property.name]
+        : undefined;
+    return fromEnv || staticString(node.right, env);
+  }
+  return undefined;
 }
