@@ -230,6 +230,28 @@ describe('database checks', () => {
   });
 });
 
+describe('live checks without the services (the services themselves: doctor-live.e2e.test.ts)', () => {
+  it('skip without their flag, and report a URL that answers HTML instead of the API', async () => {
+    const dir = copyFixture('node-version', 'pass');
+    for (const id of ['live-metrics', 'prometheus-target', 'prometheus-rules', 'prometheus-series', 'alertmanager-route']) {
+      const finding = await checkIn(id, dir);
+      expect(finding.status, id).toBe('skip');
+      expect(finding.message, id).toMatch(/Pass --(url|prometheus|alertmanager) </);
+    }
+    const { createServer } = await import('node:http');
+    const ui = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Grafana</html>'));
+    await new Promise<void>((resolve) => ui.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(ui.address() as { port: number }).port}`;
+      const finding = await checkIn('prometheus-target', dir, { options: { prometheus: url } });
+      expect(finding.status).toBe('error');
+      expect(finding.message).toBe(`${url}/api/v1/targets?state=active did not answer JSON: it is not Prometheus's HTTP API.`);
+    } finally {
+      ui.close();
+    }
+  });
+});
+
 describe('the check registry', () => {
   it('has one stable id per check, each documented in docs/troubleshooting.md', async () => {
     expect(FINDING_IDS).toEqual([

@@ -25,7 +25,11 @@ async function getJson<T>(context: DoctorContext, url: string, what: string): Pr
     return error(`Cannot reach ${what} at ${url}: ${describe(cause)}.`, `Check that ${what} runs and that the URL (scheme, host, port) is right.`);
   }
   if (!response.ok) return error(`${what} answered ${response.status} at ${url}.`, `Check the URL points at ${what}'s HTTP API (the base URL, without /api/...).`);
-  return (await response.json()) as T;
+  try {
+    return (await response.json()) as T;
+  } catch {
+    return error(`${url} did not answer JSON: it is not ${what}'s HTTP API.`, `Pass ${what}'s own base URL (e.g. http://127.0.0.1:${what === 'Prometheus' ? 9090 : 9093}), not a proxy or UI in front of it.`);
+  }
 }
 
 
@@ -211,7 +215,7 @@ const alertmanagerRoute: Check = {
     if (isOutcome(status)) return status;
     const running = parseYaml(status.config.original) as AlertmanagerConfig;
     const configured = await context.config().then((c) => c.alertmanager?.webhookUrl).catch(() => undefined);
-    const isParapet = (url: string | undefined) => !!url && (configured ? url === configured : /\/alertmanager\/?$/.test(new URL(url).pathname));
+    const isParapet = (url: string | undefined) => !!url && (configured ? url === configured : /\/alertmanager\/?$/.test(url.replace(/[?#].*$/, '')));
     const receivers = (running.receivers ?? []).filter((r) => (r.webhook_configs ?? []).some((w) => isParapet(w.url)));
     if (receivers.length === 0) {
       return error(
