@@ -27,7 +27,7 @@ describe('parseArgs', () => {
       [['cost', '--out', 'x'], 'parapet cost does not take --out; it takes --config.'],
       [['cost', 'prometheus'], 'Unexpected argument "prometheus": parapet cost takes no target.'],
       [['gen', 'prometheus', 'extra'], 'Unexpected argument "extra".'],
-      [['deploy'], 'Unknown command "deploy". Commands are install, gen, cost, import, mcp, migrate and archive.'],
+      [['deploy'], 'Unknown command "deploy". Commands are install, gen, cost, import, mcp, migrate, archive and doctor.'],
       [['import', 'sloth', 'x.yaml'], 'parapet import needs a format: openslo (got "sloth").'],
       [['import', 'openslo'], 'parapet import openslo needs a file: parapet import openslo slos.yaml.'],
       [['import', 'openslo', 'a.yaml', '--config', 'x.ts'], 'parapet import does not take --config; it takes --out and --runbook-url.'],
@@ -48,7 +48,7 @@ describe('parseArgs', () => {
   });
 
   it('documents every option and the exit codes', () => {
-    for (const text of ['--config', '--out', '--help', '.mts', '.cjs', 'Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.']) expect(USAGE).toContain(text);
+    for (const text of ['--config', '--out', '--help', '.mts', '.cjs', 'Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.', 'doctor exits 1 when a finding is\nat or above the threshold', '--threshold warn|error', '--json', '--prometheus <url>']) expect(USAGE).toContain(text);
     for (const flag of ['--dry-run', '--force', '--from <dir>', '--webhook', '--operator-api', '--workbench', '--migrations']) expect(USAGE).toContain(flag);
   });
 });

@@ -1,6 +1,7 @@
 /** Command-line parsing for `parapet`, on node's `util.parseArgs` (strict: unknown flags are errors). */
 import { parseArgs as parseArgv } from 'node:util';
 import { costHelp, type CostArgs } from './commands/cost.js';
+import { doctorArgs, doctorHelp, type DoctorArgs } from './commands/doctor.js';
 import { TARGETS, defaultOut, genHelp, type GenArgs, type Target } from './commands/gen.js';
 import { archiveArgs, archiveHelp, type ArchiveCliArgs } from './commands/archive.js';
 import { mcpArgs, mcpHelp, type McpArgs } from './commands/mcp.js';
@@ -18,6 +19,7 @@ export type Command =
   | ({ readonly kind: 'import' } & ImportArgs)
   | ({ readonly kind: 'migrate' } & MigrateArgs)
   | ({ readonly kind: 'archive' } & ArchiveCliArgs)
+  | ({ readonly kind: 'doctor' } & DoctorArgs)
   | ({ readonly kind: 'install' } & InstallArgs)
   | { readonly kind: 'help' };
 
@@ -35,6 +37,15 @@ const OPTIONS = {
   'older-than': { type: 'string' },
   'dry-run': { type: 'boolean' },
   export: { type: 'string' },
+  ci: { type: 'boolean' },
+  threshold: { type: 'string' },
+  json: { type: 'boolean' },
+  url: { type: 'string' },
+  'metrics-token': { type: 'string' },
+  prometheus: { type: 'string' },
+  alertmanager: { type: 'string' },
+  rules: { type: 'string' },
+  entry: { type: 'string' },
   from: { type: 'string' },
   force: { type: 'boolean' },
   webhook: { type: 'boolean' },
@@ -45,7 +56,7 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 /** The options each command takes (`--help` is always allowed). */
-const COMMANDS = ['install', 'gen', 'cost', 'import', 'mcp', 'migrate', 'archive'] as const;
+const COMMANDS = ['install', 'gen', 'cost', 'import', 'mcp', 'migrate', 'archive', 'doctor'] as const;
 type CommandName = (typeof COMMANDS)[number];
 const ACCEPTS: Record<CommandName, readonly OptionName[]> = {
   gen: ['config', 'out'],
@@ -54,15 +65,18 @@ const ACCEPTS: Record<CommandName, readonly OptionName[]> = {
   mcp: ['http', 'port', 'host'],
   migrate: ['database-url'],
   archive: ['older-than', 'dry-run', 'export', 'database-url'],
+  doctor: ['config', 'ci', 'threshold', 'json', 'url', 'metrics-token', 'prometheus', 'alertmanager', 'database-url', 'rules', 'entry'],
   install: ['from', 'dry-run', 'force', 'webhook', 'operator-api', 'workbench', 'migrations'],
 };
 const EXAMPLE_VALUE: Record<OptionName, string> = {
   config: DEFAULT_CONFIG, out: 'ops/prometheus', 'runbook-url': 'https://runbooks.example.com/slo', help: '', http: '', port: '7341', host: '127.0.0.1',
   'database-url': 'postgres://user@127.0.0.1:5432/app', 'older-than': '90', 'dry-run': '', export: 'audits.jsonl',
+  ci: '', threshold: 'warn', json: '', url: 'http://127.0.0.1:3000', 'metrics-token': '$PARAPET_METRICS_TOKENS', prometheus: 'http://127.0.0.1:9090',
+  alertmanager: 'http://127.0.0.1:9093', rules: 'parapet/prometheus', entry: 'src/server.ts',
   from: 'packs', force: '', webhook: '', 'operator-api': '', workbench: '', migrations: '',
 };
 
-const rows = [...installHelp.commands, ...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands, ...migrateHelp.commands, ...archiveHelp.commands];
+const rows = [...installHelp.commands, ...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands, ...migrateHelp.commands, ...archiveHelp.commands, ...doctorHelp.commands];
 const width = Math.max(...rows.map(([name]) => name.length)) + 2;
 
 export const USAGE = `Usage:
@@ -73,6 +87,7 @@ export const USAGE = `Usage:
   ${mcpHelp.synopsis}
   ${migrateHelp.synopsis}
   ${archiveHelp.synopsis}
+  ${doctorHelp.synopsis}
   parapet help
 
 ${rows.map(([name, text]) => `  ${name.padEnd(width)}${text}`).join('\n')}
@@ -93,11 +108,19 @@ Options:
                        install: also mount the Alertmanager webhook, the operator API (its authorize()
                        denies until you fill it in), the workbench; apply evidence migrations at startup
   --export <file>      archive: append audits (JSON lines) to this file before deleting them
+  --ci, --threshold warn|error  doctor: fail (exit 1) on warnings too / the lowest failing status (default error)
+  --json               doctor: print the report as JSON (packages/cli/README.md describes its shape)
+  --url <url>          doctor: the running app's base URL; scrapes <url>/metrics with --metrics-token
+                       <token> (default: the first of $PARAPET_METRICS_TOKENS)
+  --prometheus <url>, --alertmanager <url>  doctor: check the running Prometheus / Alertmanager
+  --rules <dir>        doctor: where parapet gen prometheus wrote (default: parapet/prometheus)
+  --entry <file>       doctor: the app's entry file (default: detected)
   -h, --help           this text
 
 Exit codes: 0 success, 1 invalid SLO specs, 2 usage or config-file problems.
 install exits 1 also when the app's shape was not recognized (the snippet to paste is printed),
-a dirty git tree was refused, or installing or writing failed.
+a dirty git tree was refused, or installing or writing failed; doctor exits 1 when a finding is
+at or above the threshold.
 `;
 
 /** `--a`, `--a and --b`, `--a, --b and --c`. */
@@ -135,12 +158,16 @@ export function parseArgs(argv: readonly string[]): Command {
   if (values.help || command === 'help') return { kind: 'help' };
   if (command === undefined) throw new UsageError('No command given.');
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are install, gen, cost, import, mcp, migrate and archive.`);
+    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are install, gen, cost, import, mcp, migrate, archive and doctor.`);
   }
   const name = command as CommandName;
   const given = (Object.keys(values) as OptionName[]).filter((name) => values[name] !== undefined);
   const extra = given.find((option) => !ACCEPTS[name].includes(option));
   if (extra !== undefined) throw new UsageError(`parapet ${command} does not take --${extra}; it takes ${list(ACCEPTS[name])}.`);
+  if (name === 'doctor') {
+    if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet doctor takes no target.`);
+    return { kind: 'doctor', ...doctorArgs(values, values.config ?? DEFAULT_CONFIG) };
+  }
   if (name === 'install') {
     if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet install takes no target (run it in your app's folder).`);
     return { kind: 'install', ...installArgs(values) };

@@ -3,6 +3,7 @@ import { USAGE, parseArgs } from './args.js';
 import type { CommandContext } from './commands/context.js';
 import { archive } from './commands/archive.js';
 import { cost } from './commands/cost.js';
+import { doctor } from './commands/doctor.js';
 import { gen } from './commands/gen.js';
 import { mcp } from './commands/mcp.js';
 import { importCommand } from './commands/import.js';
@@ -39,6 +40,8 @@ export async function main(argv: readonly string[], io: Io = processIo, options:
         return await migrate(command, context);
       case 'archive':
         return await archive(command, context);
+      case 'doctor':
+        return await doctor(command, context);
     }
   } catch (error) {
     return report(error, io);

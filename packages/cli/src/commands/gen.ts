@@ -33,7 +33,8 @@ export const genHelp = {
   ],
 } as const;
 
-function filesFor(target: Target, config: ParapetConfig, io: Io): Record<string, string> {
+/** What `parapet gen <target>` writes for `config`, by relative path (also what the doctor compares the disk with). */
+export function filesFor(target: Target, config: ParapetConfig, io: Io): Record<string, string> {
   const { slices, windows } = resolveConfig(config);
   switch (target) {
     case 'prometheus': {

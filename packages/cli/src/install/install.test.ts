@@ -160,7 +160,8 @@ describe('parapet install', () => {
 
   it('unknown options and arguments are usage errors', async () => {
     const dir = copy('express4-esm');
-    expect(await run(dir, '--metrics-token', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown option --metrics-token. parapet install takes --from, --dry-run, --force, --webhook, --operator-api, --workbench, --migrations and --help.') });
+    expect(await run(dir, '--bogus', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown option --bogus. parapet install takes --from, --dry-run, --force, --webhook, --operator-api, --workbench, --migrations and --help.') });
+    expect(await run(dir, '--metrics-token', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('parapet install does not take --metrics-token') });
     expect(await run(dir, 'now')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unexpected argument "now": parapet install takes no target') });
     expect(await run(dir, '--out', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('parapet install does not take --out') });
   });

@@ -1,0 +1,42 @@
+// The doctor reads what `parapet install` writes: on the installer's own output (Express and Hono,
+// every opt-in piece) the source checks recognise each piece; the one finding left is the
+// authorize() stub the installer writes on purpose, until the host fills it in.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../src/doctor/registry.js';
+import { editEntry } from '../src/install/codemod.js';
+import { removeScratch, scratch } from '../src/test-support.js';
+import { checkIn } from './doctor-support.js';
+
+afterAll(removeScratch);
+
+const apps = {
+  express: "import express from 'express';\nconst app = express();\napp.use(express.json());\napp.get('/', (_req, res) => res.send('hi'));\napp.listen(3000);\n",
+  hono: "import { Hono } from 'hono';\nimport { serve } from '@hono/node-server';\nconst app = new Hono();\napp.get('/', (c) => c.text('hi'));\nserve({ fetch: app.fetch, port: 3000 });\n",
+} as const;
+
+describe('parapet doctor on the output of parapet install', () => {
+  for (const [framework, code] of Object.entries(apps) as [keyof typeof apps, string][]) {
+    it(`${framework}: every piece is recognised; only the authorize() stub is left to do`, async () => {
+      const result = editEntry(code, 'src/server.ts', framework, { moduleSystem: 'esm', language: 'ts', features: { webhook: true, operatorApi: true, workbench: true, migrations: true } });
+      if (result.status !== 'edited') throw new Error(`the installer did not edit the app: ${JSON.stringify(result)}`);
+      const dir = scratch();
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'src', 'server.ts'), result.code);
+      writeFileSync(join(dir, 'package.json'), '{ "name": "installed", "private": true, "type": "module", "main": "src/server.ts" }');
+      const env = { PARAPET_METRICS_TOKENS: 'metrics-token-0123456789abcdef', PARAPET_WEBHOOK_TOKENS: 'webhook-token-0123456789abcdef' };
+      const findings = Object.fromEntries(await Promise.all(CHECKS.filter((c) => c.group === 'source').map(async (c) => [c.id, await checkIn(c.id, dir, { env })] as const)));
+      expect(findings['metrics-route']!.status).toBe('info');
+      expect(findings['metrics-token']!.status).toBe('info');
+      expect(findings['production-token']!.message).toBe('2 token variables set (PARAPET_WEBHOOK_TOKENS, PARAPET_METRICS_TOKENS).');
+      expect(findings['webhook-raw-body']!.status).toBe('info');
+      expect(findings['mcp-origin']!.status).toBe('skip');
+      expect(findings['operator-auth']!.status).toBe('warn');
+      expect(findings['operator-auth']!.details).toEqual([expect.stringContaining("authorize denies every request (the installer's stub)")]);
+      // Its data directory is found in the file (nothing written there yet).
+      const pglite = await checkIn('pglite-version', dir, { env });
+      expect(pglite.message).toContain(`${join(dir, 'parapet-data')} is not a PGlite data directory yet`);
+    });
+  }
+});
