@@ -132,7 +132,9 @@ export async function createDemoApp(settings: DemoSettings): Promise<DemoApp> {
   if (!settings.notifyWebhookUrl) log('notifications off (set PARAPET_NOTIFY_WEBHOOK_URL to a Slack incoming webhook to get them)');
   const api = createOperatorApiHandler({ store: evidence.store, basePath: '/parapet', authorize: auth.authorize, deployTokens: settings.deployTokens, routes: response.routes });
   // The read-only MCP endpoint for assistants (operator tokens as Bearer).
-  const mcp = createParapetMcpHandler({ store: evidence.store, verify: auth.bearer, runbooks: runbookSource });
+  // Hosts and browser origins are pinned to this machine and the public URL: DNS-rebinding protection.
+  const hosts = [...new Set(['127.0.0.1', 'localhost', new URL(publicUrl).hostname])];
+  const mcp = createParapetMcpHandler({ store: evidence.store, verify: auth.bearer, runbooks: runbookSource, allowedHosts: hosts, allowedOrigins: hosts });
 
   // instrument() records every request without adding a middleware layer (see @parapet/express).
   const app = instrument(express());

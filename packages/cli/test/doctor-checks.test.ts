@@ -67,6 +67,10 @@ describe('source checks (the entry file)', () => {
     const good = await checkFixture('metrics-route', 'pass');
     expect(good.status).toBe('info');
     expect(good.message).toContain('/metrics (src/server.ts:7)');
+    // An app the doctor cannot read and that imports no @parapet package is not wired: an error, not a skip.
+    const unwired = await checkFixture('metrics-route', 'unwired');
+    expect(unwired.status).toBe('error');
+    expect(unwired.message).toContain('src/server.ts imports no @parapet package');
   });
 
   it('metrics-token: public: true is an error with its line; the default (token from the environment) passes', async () => {

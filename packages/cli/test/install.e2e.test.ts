@@ -28,7 +28,9 @@ let work: string;
 let cli: string;
 const running: ChildProcess[] = [];
 
-async function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+type Ran = { failed?: undefined; stdout: string; stderr: string } | (Error & { failed: true; code: number; stdout: string; stderr: string });
+
+async function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   // pnpm exports its own settings as npm_config_* variables; plain npm warns about them.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
   try {
@@ -41,14 +43,14 @@ async function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS
 
 async function ok(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const result = await sh(cmd, args, cwd, env);
-  if ('failed' in result) throw new Error(`${result.message}\n${result.stdout}\n${result.stderr}`);
+  if (result.failed) throw new Error(`${result.message}\n${result.stdout}\n${result.stderr}`);
   return result;
 }
 
 /** The installed CLI, as `npx @parapet/cli` runs it; resolves with its exit code and output. */
-async function parapet(cwd: string, args: readonly string[]) {
-  const result = await sh(process.execPath, [cli, ...args], cwd);
-  return 'failed' in result ? { code: result.code, stdout: result.stdout, stderr: result.stderr } : { code: 0, ...result };
+async function parapet(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const result = await sh(process.execPath, [cli, ...args], cwd, env);
+  return result.failed ? { code: result.code, stdout: result.stdout, stderr: result.stderr } : { code: 0, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Starts the app with node (type stripping runs the .ts ones) and waits for its "listening" line. */
@@ -108,6 +110,32 @@ async function scrape(base: string, route: string) {
   expect(samples).toContainEqual(expect.objectContaining({ name: 'parapet_http_server_requests_total', labels: { route, method: 'GET', status_class: '2xx', status_code: '200' }, value: 1 }));
 }
 
+interface DoctorReport {
+  exitCode: number;
+  findings: { id: string; status: 'info' | 'warn' | 'error' | 'skip'; message: string }[];
+}
+
+/**
+ * The Day-1 flow's last steps on the installed app: generate the artifacts with the script the
+ * installer added, then `parapet doctor` with the live /metrics check against the running app.
+ * No finding is an error; the only warnings allowed are the ones named (the deny-all authorize stub).
+ */
+async function doctor(run: FixtureRun, base: string, allowedWarnings: readonly string[] = []) {
+  await ok(npm, ['run', 'parapet:gen'], run.dir);
+  // Run where production's variables are set, as docs/troubleshooting.md says to.
+  const env = { PARAPET_METRICS_TOKENS: METRICS_TOKEN, PARAPET_WEBHOOK_TOKENS: WEBHOOK_TOKEN, NODE_ENV: 'production' };
+  const result = await parapet(run.dir, ['doctor', '--json', '--url', base], env);
+  const report = JSON.parse(result.stdout) as DoctorReport;
+  const worst = report.findings.filter((f) => f.status === 'error' || f.status === 'warn').map((f) => `${f.status} ${f.id}: ${f.message}`);
+  expect(worst).toEqual(report.findings.filter((f) => f.status === 'warn' && allowedWarnings.includes(f.id)).map((f) => `warn ${f.id}: ${f.message}`));
+  expect(report.findings.filter((f) => f.status === 'warn').map((f) => f.id).sort()).toEqual([...allowedWarnings].sort());
+  // What the doctor verified rather than skipped: the token-protected route in the source, and the live scrape.
+  for (const id of ['metrics-route', 'metrics-token', 'config-load', 'slices-valid', 'rules-drift', 'live-metrics']) {
+    expect(report.findings.find((f) => f.id === id)?.status, id).toBe('info');
+  }
+  expect({ code: result.code, exitCode: report.exitCode }).toEqual({ code: 0, exitCode: 0 });
+}
+
 /** A second run: nothing to do, and not one byte of the project changes. */
 async function installAgain(run: FixtureRun, flags: readonly string[] = []) {
   const before = snapshot(run.dir, ['node_modules', '.git', 'parapet-data']);
@@ -145,6 +173,7 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     expect(run.install.stdout).toContain('parapet install: Express 4, app `app` in server.js (JavaScript, ES modules, npm)');
     const app = await start(run.dir, 'server.js', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
     await scrape(app.base, '/');
+    await doctor(run, app.base);
     await app.stop();
     await installAgain(run);
   });
@@ -156,6 +185,7 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     expect(readFileSync(join(run.dir, 'app.js'), 'utf8')).toContain("const { instrument, metricsHandler } = require('@parapet/express');");
     const app = await start(run.dir, 'app.js', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
     await scrape(app.base, '/');
+    await doctor(run, app.base);
     await app.stop();
     await installAgain(run);
   });
@@ -168,6 +198,7 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     const app = await start(run.dir, 'src/server.ts', { PARAPET_METRICS_TOKENS: METRICS_TOKEN, PARAPET_WEBHOOK_TOKENS: WEBHOOK_TOKEN });
     await scrape(app.base, '/');
     await evidenceRoutes(app.base);
+    await doctor(run, app.base, ['operator-auth']);
     await app.stop();
     await installAgain(run, flags);
   });
@@ -178,6 +209,7 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     await typecheck(run.dir);
     const app = await start(run.dir, 'src/index.ts', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
     await scrape(app.base, '/');
+    await doctor(run, app.base);
     await app.stop();
     await installAgain(run);
 
@@ -190,6 +222,7 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     await typecheck(run.dir);
     const again = await start(run.dir, 'src/index.ts', { PARAPET_METRICS_TOKENS: METRICS_TOKEN, PARAPET_WEBHOOK_TOKENS: WEBHOOK_TOKEN });
     await evidenceRoutes(again.base);
+    await doctor(run, again.base, ['operator-auth']);
     await again.stop();
     await installAgain(run, flags);
   });
@@ -203,6 +236,10 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     const app = await start(run.dir, 'server.js', {});
     expect((await fetch(`${app.base}/`)).status).toBe(200);
     await app.stop();
+    // Until the snippet is pasted, the doctor says what is missing (and fails).
+    const checked = await parapet(run.dir, ['doctor', '--json']);
+    expect(checked.code).toBe(1);
+    expect((JSON.parse(checked.stdout) as DoctorReport).findings.find((f) => f.id === 'metrics-route')?.status).toBe('error');
 
     // Again: the same snippet, and nothing else changes.
     const before = snapshot(run.dir, ['node_modules', '.git']);

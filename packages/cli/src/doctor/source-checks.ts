@@ -24,6 +24,14 @@ const metricsRoute: Check = {
   title: 'The app serves /metrics',
   group: 'source',
   async run(context) {
+    const source = context.source();
+    if ('unwired' in source && source.unwired) {
+      // An app the doctor cannot read is usually one the installer could not edit either.
+      return error(
+        `${source.unwired} imports no @parapet package: Parapet is not attached to this app, so nothing is measured or served at /metrics.`,
+        `Paste the snippet npx @parapet/cli install printed (running it again prints it again) where the app is created, or pass --entry <file> for the file that creates the app.`,
+      );
+    }
     return withEntry(context, (entry) => {
       const mounts = metricsMounts(entry);
       if (mounts.length === 0) {

@@ -76,7 +76,12 @@ export interface EntryAnalysis {
   readonly bindings: ReadonlyMap<string, t.Node>;
 }
 
-export type SourceResult = { readonly entry: EntryAnalysis } | { readonly reason: string };
+/**
+ * The analysed entry file, or why there is none. `unwired` names an entry file that exists but
+ * neither creates a recognizable app nor imports any @parapet package or local module (where the
+ * app could be): Parapet is not attached.
+ */
+export type SourceResult = { readonly entry: EntryAnalysis } | { readonly reason: string; readonly unwired?: string };
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'head', 'options', 'on', 'route', 'mount']);
 
@@ -245,12 +250,17 @@ export function analyzeProject(cwd: string, entry?: string): SourceResult {
   const path = join(cwd, file);
   if (!existsSync(path)) return { reason: `The entry file ${file} does not exist; pass --entry <file>.` };
   let analysis: EntryAnalysis | undefined;
+  const code = readFileSync(path, 'utf8');
   try {
-    analysis = analyzeSource(readFileSync(path, 'utf8'), file);
+    analysis = analyzeSource(code, file);
   } catch (cause) {
     return { reason: `${file} does not parse (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}).` };
   }
-  if (!analysis) return { reason: `${file} creates no Express or Hono app the doctor recognizes (const app = express() / new Hono()); pass --entry <file> for the file that does.` };
+  if (!analysis) {
+    const reason = `${file} creates no Express or Hono app the doctor recognizes (const app = express() / new Hono()); pass --entry <file> for the file that does.`;
+    // Unwired only when nothing else could hold the app either: no @parapet import, no relative import.
+    return /['"]@parapet\/|['"]\.\.?\//.test(code) ? { reason } : { reason, unwired: file };
+  }
   return { entry: analysis };
 }
 
