@@ -33,4 +33,4 @@ export async function checkIn(id: string, dir: string, { env = {}, options = {} 
 }
 
 /** The finding of check `id` on fixture `<id>/<variant>`. */
-export const checkFixture = (id: string, variant: 'trigger' | 'pass', extra?: Parameters<typeof checkIn>[2]) => checkIn(id, copyFixture(id, variant), extra);
+export const checkFixture = (id: string, variant: 'trigger' | 'pass' | 'unwired', extra?: Parameters<typeof checkIn>[2]) => checkIn(id, copyFixture(id, variant), extra);

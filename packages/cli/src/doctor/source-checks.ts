@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as t from '@babel/types';
 import { plural } from '../plural.js';
-import { covers, property, walk, RAW_BODY_KINDS, type EntryAnalysis, type FactoryCall } from './source.js';
+import { walk } from '../project/ast.js';
+import { covers, property, RAW_BODY_KINDS, type EntryAnalysis, type FactoryCall } from './source.js';
 import { error, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
 
 /** Runs `inspect` on the analysed entry file, or skips with the reason it could not be analysed. */

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as t from '@babel/types';
+import { walk } from '../project/ast.js';
 import { parseModule } from 'magicast';
 import { detectProject, locateApps, type FrameworkName } from '../project/index.js';
 
@@ -85,21 +86,6 @@ export type SourceResult = { readonly entry: EntryAnalysis } | { readonly reason
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'head', 'options', 'on', 'route', 'mount']);
 
-/** Visits every node below `node` (Babel AST: any object with a string `type`). */
-export function walk(node: unknown, visit: (node: t.Node) => void): void {
-  if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit);
-    return;
-  }
-  const n = node as t.Node;
-  if (typeof n.type !== 'string') return;
-  visit(n);
-  for (const key of Object.keys(n)) {
-    if (key === 'loc' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments' || key === 'extra') continue;
-    walk((n as unknown as Record<string, unknown>)[key], visit);
-  }
-}
 
 /** `foo` for `foo(...)`, `bar` for `x.bar(...)`. */
 export function calleeName(call: t.CallExpression | t.NewExpression): string | undefined {

@@ -11,6 +11,7 @@
 import type * as t from '@babel/types';
 import { generateCode, parseModule } from 'magicast';
 import { ParapetError } from '@parapet/core/integration';
+import { walk } from '../project/ast.js';
 import { locateApps, type AppCandidate, type FrameworkName, type Language, type LocatedApp, type ModuleSystem } from '../project/index.js';
 import type { Features } from './features.js';
 import { importLines, manualSnippet, pieces, type FileFacts, type ImportSpec, type Piece } from './snippet.js';
@@ -27,21 +28,6 @@ export type EditResult =
   | { readonly status: 'unchanged'; readonly app: AppCandidate }
   | { readonly status: 'unrecognized'; readonly candidates: readonly AppCandidate[]; readonly snippet: string; readonly reason: string };
 
-type AnyNode = t.Node & Record<string, unknown>;
-
-/** Visits every node of a Babel AST (no scope analysis needed for what `facts` collects). */
-function walk(node: unknown, visit: (node: AnyNode) => void): void {
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit);
-    return;
-  }
-  if (node === null || typeof node !== 'object' || typeof (node as { type?: unknown }).type !== 'string') return;
-  visit(node as AnyNode);
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'loc' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments' || key === 'comments' || key === 'tokens') continue;
-    if (value !== null && typeof value === 'object') walk(value, visit);
-  }
-}
 
 function facts(program: t.Program, app: LocatedApp): FileFacts {
   const calls = new Set<string>();
