@@ -202,6 +202,25 @@ export function evidenceMigrationProvider(args: { extensions?: readonly Evidence
   return { getMigrations: async () => all };
 }
 
+function evidenceMigrator(args: { db: Kysely<any>; extensions?: readonly EvidenceExtension[] }): Migrator {
+  return new Migrator({
+    db: args.db,
+    provider: evidenceMigrationProvider({ extensions: args.extensions }),
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    allowUnorderedMigrations: true,
+  });
+}
+
+/**
+ * Names of the migrations (the spine's and its extensions') not yet applied to this database, in
+ * order. Reads only: safe through PgBouncer and while another process migrates.
+ */
+export async function pendingEvidenceMigrations(args: { db: Kysely<any>; extensions?: readonly EvidenceExtension[] }): Promise<string[]> {
+  const all = await evidenceMigrator(args).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 export interface MigrateReport {
   /** Per-step statuses (Kysely's `MigrationResult`s), also when a step failed. */
   results: NonNullable<MigrationResultSet['results']>;
@@ -216,14 +235,7 @@ export interface MigrateReport {
  * backends. Never throws for a failing step: the report carries per-step statuses and the error.
  */
 export async function migrateEvidence(args: { db: Kysely<any>; extensions?: readonly EvidenceExtension[] }): Promise<MigrateReport> {
-  const migrator = new Migrator({
-    db: args.db,
-    provider: evidenceMigrationProvider({ extensions: args.extensions }),
-    migrationTableName: MIGRATION_TABLE,
-    migrationLockTableName: MIGRATION_LOCK_TABLE,
-    allowUnorderedMigrations: true,
-  });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await evidenceMigrator(args).migrateToLatest();
   if (error === undefined) return { results: results ?? [] };
   const failed = results?.find((r) => r.status === 'Error');
   return {

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
 import * as z from 'zod';
-import { closeable, parseOptions, ParapetError } from '@parapet/core/integration';
+import { closeable, parseOptions, ParapetError, type Logger } from '@parapet/core/integration';
 import { WATCHDOG_ALERTNAME, WATCHDOG_HEARTBEAT_MAX_AGE_MS } from '@parapet/core/slo';
 import { isoMicros, parseAlertmanagerPayload } from './alertmanager.js';
 import type { ArchiveArgs, ArchiveReport, EvidenceExtension, EvidenceStore, OperatorActionArgs, OperatorActionResult } from './contract.js';
 import { OPERATOR_ACTIONS } from './contract.js';
 import { archive } from './archiver.js';
 import { correlateSystemEvents, ingestDelivery, type IngestConfig } from './ingest.js';
-import { migrateEvidence, type MigrateReport } from './migrations.js';
+import { migrateEvidence, pendingEvidenceMigrations, type MigrateReport } from './migrations.js';
 import { retrospectiveMarkdown } from './retrospective.js';
 import { actionItemsOf, auditsOf, isoUtc, loadIncident, loadIncidents, selectIncidents, timelineOf } from './rows.js';
 import type { EvidenceDatabase } from './schema.js';
@@ -65,6 +65,11 @@ export interface EvidenceStoreOptions {
   onResolved?: (args: { incident: Incident; retrospective: string }) => void | Promise<void>;
   /** Receives errors of hooks (`onResolved`). Default: ignore. */
   onError?: (error: unknown) => void;
+  /**
+   * Where start-up warnings go (today: migrations not applied while `migrate: false`). Pass your
+   * app's logger (pino, winston, console). Default: `console` with a `[parapet]` prefix.
+   */
+  logger?: Logger;
   /** Clock (tests). */
   now?: () => Date;
 }
@@ -85,6 +90,7 @@ const optionsSchema = z.strictObject({
   heartbeatMaxAgeMs: z.number().int().positive().default(WATCHDOG_HEARTBEAT_MAX_AGE_MS),
   onResolved: z.function().optional(),
   onError: z.function().optional(),
+  logger: z.custom<Logger>((v) => typeof (v as Logger)?.warn === 'function' && typeof (v as Logger)?.error === 'function', 'a logger with warn() and error() (pino, winston or console)').optional(),
   now: z.function().optional(),
 });
 
@@ -168,6 +174,17 @@ export async function createEvidenceStore(options: EvidenceStoreOptions = {}): P
     if (migrations.error) {
       await owned?.destroy();
       throw migrations.error;
+    }
+  } else {
+    // Not migrating here is a deploy choice, not an error; but a store over missing tables fails
+    // every request, so say so once, at start, with the fix.
+    const pending = await pendingEvidenceMigrations({ db, extensions }).catch(() => []);
+    if (pending.length > 0) {
+      const logger = (opts.logger as Logger | undefined) ?? { warn: (m: string) => console.warn(`[parapet] ${m}`), error: (m: string) => console.error(`[parapet] ${m}`) };
+      logger.warn(
+        `createEvidenceStore(): ${pending.length} evidence migration(s) not applied (${pending.slice(0, 3).join(', ')}${pending.length > 3 ? ', …' : ''}); every request that touches them fails until they are. ` +
+          'Run `npx parapet migrate` (with the same database) before starting the app, or pass migrate: true.',
+      );
     }
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { parseOptions } from '../internal/options.js';
 import { closeable } from '../lifecycle.js';
@@ -18,12 +18,24 @@ describe('ParapetError', () => {
     });
   });
 
-  it('answers 500 INTERNAL without leaking the message of an unknown error', async () => {
-    const response = errorResponse(new Error('password=hunter2'));
-    expect(response.status).toBe(500);
-    const body = await response.text();
-    expect(body).not.toContain('hunter2');
-    expect(JSON.parse(body).error.code).toBe('INTERNAL');
+  it('answers 500 INTERNAL without leaking the message of an unknown error, and logs the cause where the body says', async () => {
+    const logged: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
+    try {
+      const response = errorResponse(new Error('relation "parapet_incident" does not exist'));
+      expect(response.status).toBe(500);
+      const body = await response.text();
+      expect(body).not.toContain('parapet_incident');
+      expect(JSON.parse(body).error).toEqual({ code: 'INTERNAL', message: 'Internal error inside Parapet; see the application log.' });
+      expect(logged).toHaveLength(1);
+      expect(String(logged[0]![0])).toMatch(/^\[parapet\] answered 500 INTERNAL for: Error: relation "parapet_incident" does not exist\n\s+at /);
+      // The same fault again within a minute is not logged again; a ParapetError is the caller's to explain.
+      errorResponse(new Error('relation "parapet_incident" does not exist'));
+      errorResponse(new ParapetError('CONFLICT', 'x'));
+      expect(logged).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('uses only UPPER_SNAKE codes', () => {

@@ -5,6 +5,8 @@
  * (the option path, the accepted values, the slice name, ...).
  */
 
+import { consoleLogger, RateLimitedLogger } from '../internal/logger.js';
+
 /** Every error code Parapet raises, with the HTTP status and CLI exit code it maps to. */
 export const ERROR_CODES = {
   /** An options object has an unknown key, a missing key or a value of the wrong type or range. */
@@ -103,14 +105,22 @@ export function isParapetError(value: unknown): value is ParapetError {
   return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 }
 
+/** Where `errorResponse` logs the causes it hides (rate-limited per message: a hot path cannot flood). */
+const internalLog = new RateLimitedLogger(consoleLogger);
+
 /**
  * A fetch `Response` for an error: a ParapetError answers its own status and body; anything else
- * is a 500 `INTERNAL` whose message hides the cause (log it; do not leak it to the client).
+ * is a 500 `INTERNAL` whose body hides the cause. The hidden cause is logged to stderr (its
+ * stack, at most once a minute per message) so "see the application log" is true.
  */
 export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
   const parapet = isParapetError(error)
     ? error
     : new ParapetError('INTERNAL', 'Internal error inside Parapet; see the application log.');
+  if (!isParapetError(error)) {
+    const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    internalLog.error(text.split('\n')[0]!, `answered 500 INTERNAL for: ${text}`);
+  }
   return new Response(JSON.stringify(parapet.toJSON()), {
     status: parapet.status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
