@@ -62,7 +62,7 @@ const handlerSchema = z.strictObject({
 });
 
 const HOW_TO_FIX =
-  'Set PARAPET_METRICS_TOKENS (comma-separated) or pass createMetricsHandler({ tokens }) and give Prometheus the token ' +
+  'Set PARAPET_METRICS_TOKENS (comma-separated) or pass { tokens } to the handler (metricsHandler({ tokens }), createMetricsHandler({ tokens })) and give Prometheus the token ' +
   '(authorization.credentials_file); or set NODE_ENV=development / NODE_ENV=test on a developer machine; or pass ' +
   '{ public: true } if this port is not reachable from outside.';
 
