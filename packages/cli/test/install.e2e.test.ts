@@ -79,10 +79,10 @@ interface FixtureRun {
 }
 
 /**
- * One fixture, start to end: copy, `npm install` its own dependencies, commit, `parapet install`
- * with `flags`, then `tsc --noEmit` when it is TypeScript. The checks after it are the caller's.
+ * One fixture, start to end: copy, `npm install` its own dependencies, commit, `prepare` (a build),
+ * then `parapet install` with `flags`. The checks after it are the caller's.
  */
-async function installFixture(name: string, flags: readonly string[] = []): Promise<FixtureRun> {
+async function installFixture(name: string, flags: readonly string[] = [], prepare?: (dir: string) => Promise<void>): Promise<FixtureRun> {
   const dir = mkdtempSync(join(work, `${name}-`));
   cpSync(join(fixtures, name), dir, { recursive: true });
   await ok(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
@@ -91,6 +91,7 @@ async function installFixture(name: string, flags: readonly string[] = []): Prom
   await ok('git', ['init', '-q'], dir);
   await ok('git', ['add', '-A'], dir);
   await ok('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-qm', 'the app'], dir);
+  await prepare?.(dir);
   const install = await parapet(dir, ['install', '--from', packs, ...flags]);
   return { dir, install };
 }
@@ -225,6 +226,25 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     await doctor(run, again.base, ['operator-auth']);
     await again.stop();
     await installAgain(run, flags);
+  });
+
+  it('a built TypeScript app (main and start run dist/index.js, dist/ git-ignored): src/index.ts is edited, dist/ only by the next build', async () => {
+    let built = '';
+    const run = await installFixture('express-built-ts', [], async (dir) => {
+      await ok('npx', ['tsc'], dir);
+      built = readFileSync(join(dir, 'dist', 'index.js'), 'utf8');
+    });
+    expect(run.install).toMatchObject({ code: 0, stderr: '' });
+    expect(run.install.stdout).toContain('parapet install: Express 5, app `app` in src/index.ts (TypeScript, ES modules, npm)');
+    expect(readFileSync(join(run.dir, 'src', 'index.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
+    expect(readFileSync(join(run.dir, 'dist', 'index.js'), 'utf8')).toBe(built);
+    await typecheck(run.dir);
+    await ok(npm, ['run', 'build'], run.dir);
+    const app = await start(run.dir, 'dist/index.js', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
+    await scrape(app.base, '/');
+    await doctor(run, app.base);
+    await app.stop();
+    await installAgain(run);
   });
 
   it('an app whose shape is not recognized: entry file untouched, snippet printed, the app still runs', async () => {

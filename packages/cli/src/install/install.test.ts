@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import { packageDir, snapshot } from '../test-support.js';
+import { buildWithTsc, commitAll, packageDir, snapshot } from '../test-support.js';
 import { packagesFor } from './features.js';
 import { writeAtomic } from './files.js';
 import { installSteps } from './packages.js';
@@ -68,6 +68,20 @@ describe('parapet install', () => {
     const second = await run(dir);
     expect(second).toEqual({ code: 0, stderr: '', stdout: 'parapet install: Express 5, app `app` in src/server.ts (TypeScript, ES modules, npm)\nNothing to do: Parapet is already set up here; no file changed and nothing was installed.\n' });
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a built TypeScript app (main and start run dist/index.js): src/index.ts is edited, dist/ is not touched', async () => {
+    const dir = copy('express-built-ts');
+    commitAll(dir);
+    buildWithTsc(dir);
+    const built = snapshot(join(dir, 'dist'));
+    const { code, stdout, stderr } = await run(dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('parapet install: Express 5, app `app` in src/index.ts (TypeScript, ES modules, npm)\n');
+    expect(stdout).toContain('  src/index.ts         added:\n');
+    expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
+    expect(snapshot(join(dir, 'dist'))).toEqual(built);
   });
 
   it('--dry-run prints a unified diff of every file and writes nothing', async () => {
