@@ -39,6 +39,9 @@ export const ENV = {
  */
 export const DEFAULT_DATA_DIR = 'parapet-data';
 
+/** Where `parapet gen <target>` writes by default (`parapet/<target>`): generated, git-ignored by the install. */
+export const GENERATED_DIR = 'parapet';
+
 export const ADAPTER: Record<FrameworkName, '@parapet/express' | '@parapet/hono'> = {
   express: '@parapet/express',
   hono: '@parapet/hono',

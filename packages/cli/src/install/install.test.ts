@@ -2,7 +2,7 @@
 // copies already declare every package Parapet would add, so no package manager runs here (the
 // e2e test, test/install.e2e.test.ts, installs for real).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,7 @@ describe('parapet install', () => {
       'Changed:\n' +
         '  parapet.config.ts    created: the web-saas starter pack and the Alertmanager webhook receiver\n' +
         '  package.json         scripts: parapet:gen\n' +
+        '  .gitignore           /parapet/: what `parapet:gen` generates\n' +
         '  src/server.ts        added:\n' +
         "                         attach(): records into prom-client's global registry\n" +
         '                         instrument(app): requests counted by route template\n' +
@@ -97,7 +98,7 @@ describe('parapet install', () => {
     expect(stdout).toContain(" const app = new Hono<Env>()\n+// Parapet (added by `parapet install`, yours to edit): record HTTP metrics into prom-client.\n+attach();\n");
     expect(stdout).toContain("+app.post('/parapet/alertmanager', (c) => parapetWebhook(c.req.raw));");
     // The embedded evidence database stays out of git.
-    expect(stdout).toContain('--- a/.gitignore\n+++ b/.gitignore\n@@ -1,1 +1,2 @@\n node_modules/\n+/parapet-data/\n');
+    expect(stdout).toContain('--- a/.gitignore\n+++ b/.gitignore\n@@ -1,1 +1,3 @@\n node_modules/\n+/parapet/\n+/parapet-data/\n');
     expect(stdout).toContain('\nDry run: nothing was written and nothing was installed.\n');
   });
 
@@ -136,11 +137,20 @@ describe('parapet install', () => {
     expect(forced.code).toBe(0);
     expect(readFileSync(join(dir, 'server.js'), 'utf8')).toContain('instrument(app);');
 
+    expect(forced.stdout).toContain('  .gitignore           /parapet/: what `parapet:gen` generates\n');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'parapet');
+    // `npm run parapet:gen` writes parapet/<target>: ignored, so the tree stays clean for the next install.
+    mkdirSync(join(dir, 'parapet', 'prometheus'), { recursive: true });
+    writeFileSync(join(dir, 'parapet', 'prometheus', 'rules.yml'), 'groups: []\n');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
     expect((await run(dir, '--webhook')).code).toBe(0);
-    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n/parapet-data/\n');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n/parapet/\n/parapet-data/\n');
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe(' M .gitignore\n M server.js\n');
+    // Idempotent: the lines are there (also written without the slashes), nothing more is added.
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\nparapet\nparapet-data/');
+    expect((await run(dir, '--webhook', '--force')).stdout).toContain('Nothing to do');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\nparapet\nparapet-data/');
   });
 
   it('an app it does not recognize: the entry file is untouched, the snippet printed, the other files written (and said so)', async () => {
@@ -206,7 +216,7 @@ describe('failures after the start', () => {
       writeAtomic(file, text);
     };
     await expect(applyPlan(plan, { write })).rejects.toThrow(
-      'Writing src/server.ts failed: ENOSPC: no space left on device\nWritten before it: parapet.config.ts, package.json. Not written: src/server.ts.\n' +
+      'Writing src/server.ts failed: ENOSPC: no space left on device\nWritten before it: parapet.config.ts, package.json, .gitignore. Not written: src/server.ts.\n' +
         'How to fix: fix the cause (permissions, disk space), then run parapet install again: it completes what is missing and leaves the rest.',
     );
     // Running again completes it.
