@@ -115,6 +115,23 @@ describe('source checks (the entry file)', () => {
     expect((await checkFixture('webhook-raw-body', 'pass')).status).toBe('info');
   });
 
+  it("webhook-route: the installer's config without --webhook (alerts to an unmounted route) is a warning; a Hono app serving the URL's path passes", async () => {
+    const bad = await checkFixture('webhook-route', 'trigger');
+    expect(bad.status, bad.message).toBe('warn');
+    expect(bad.message).toContain('alertmanager.webhookUrl (http://localhost:3000/parapet/alertmanager) posts every alert to /parapet/alertmanager, but src/server.ts mounts no Alertmanager webhook');
+    expect(bad.fix).toContain('npx @parapet/cli install --webhook');
+    const good = await checkFixture('webhook-route', 'pass');
+    expect(good.status, good.message).toBe('info');
+    expect(good.message).toContain('/hooks/alertmanager (src/server.ts:8)');
+    // Mounted, but not where the URL points: still a warning, naming where it is.
+    const dir = copyFixture('webhook-route', 'pass');
+    const server = join(dir, 'src', 'server.ts');
+    writeFileSync(server, readFileSync(server, 'utf8').replace("'/hooks/alertmanager'", "'/alerts'"));
+    const moved = await checkIn('webhook-route', dir);
+    expect(moved.status).toBe('warn');
+    expect(moved.details).toEqual(['src/server.ts:8: the webhook is mounted at /alerts']);
+  });
+
   it('mcp-origin: an MCP endpoint on every interface with default origins is a warning; allowedHosts + allowedOrigins pass', async () => {
     const bad = await checkFixture('mcp-origin', 'trigger');
     expect(bad.status).toBe('warn');
@@ -260,7 +277,7 @@ describe('the check registry', () => {
   it('has one stable id per check, each documented in docs/troubleshooting.md', async () => {
     expect(FINDING_IDS).toEqual([
       'config-load', 'slices-valid', 'runbook-urls', 'rules-drift',
-      'metrics-route', 'metrics-token', 'production-token', 'operator-auth', 'webhook-raw-body', 'mcp-origin',
+      'metrics-route', 'metrics-token', 'production-token', 'operator-auth', 'webhook-raw-body', 'webhook-route', 'mcp-origin',
       'node-version', 'teams-connector',
       'migrations-applied', 'pgbouncer-migrations', 'watchdog-heartbeat', 'pglite-version',
       'live-metrics', 'prometheus-target', 'prometheus-rules', 'prometheus-series', 'alertmanager-route',

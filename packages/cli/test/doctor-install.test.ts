@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/doctor/registry.js';
 import { editEntry } from '../src/install/codemod.js';
+import { configSource } from '../src/install/config-file.js';
 import { removeScratch, scratch } from '../src/test-support.js';
 import { checkIn } from './doctor-support.js';
 
@@ -25,6 +26,7 @@ describe('parapet doctor on the output of parapet install', () => {
       mkdirSync(join(dir, 'src'));
       writeFileSync(join(dir, 'src', 'server.ts'), result.code);
       writeFileSync(join(dir, 'package.json'), '{ "name": "installed", "private": true, "type": "module", "main": "src/server.ts" }');
+      writeFileSync(join(dir, 'parapet.config.ts'), configSource());
       const env = { PARAPET_METRICS_TOKENS: 'metrics-token-0123456789abcdef', PARAPET_WEBHOOK_TOKENS: 'webhook-token-0123456789abcdef' };
       const findings = Object.fromEntries(await Promise.all(CHECKS.filter((c) => c.group === 'source').map(async (c) => [c.id, await checkIn(c.id, dir, { env })] as const)));
       expect(findings['metrics-route']!.status).toBe('info');
@@ -32,6 +34,8 @@ describe('parapet doctor on the output of parapet install', () => {
       expect(findings['production-token']!.message).toBe('2 token variables set (PARAPET_WEBHOOK_TOKENS, PARAPET_METRICS_TOKENS).');
       expect(findings['webhook-raw-body']!.status).toBe('info');
       expect(findings['mcp-origin']!.status).toBe('skip');
+      // The config's webhookUrl is the route --webhook mounted.
+      expect(findings['webhook-route']!.message).toMatch(/^src\/server\.ts serves Alertmanager's webhook at \/parapet\/alertmanager \(src\/server\.ts:\d+\)/);
       expect(findings['operator-auth']!.status).toBe('warn');
       expect(findings['operator-auth']!.details).toEqual([expect.stringContaining("authorize denies every request (the installer's stub)")]);
       // Its data directory is found in the file (nothing written there yet).
@@ -39,4 +43,19 @@ describe('parapet doctor on the output of parapet install', () => {
       expect(pglite.message).toContain(`${join(dir, 'parapet-data')} is not a PGlite data directory yet`);
     });
   }
+
+  it('without --webhook the config still routes alerts to /parapet/alertmanager: webhook-route warns, and the config says which route must exist', async () => {
+    const result = editEntry(apps.express, 'src/server.ts', 'express', { moduleSystem: 'esm', language: 'ts', features: {} });
+    if (result.status !== 'edited') throw new Error('the installer did not edit the app');
+    const dir = scratch();
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'server.ts'), result.code);
+    writeFileSync(join(dir, 'package.json'), '{ "name": "installed", "private": true, "type": "module", "main": "src/server.ts" }');
+    writeFileSync(join(dir, 'parapet.config.ts'), configSource());
+    expect(configSource()).toMatch(/must serve the route: POST\n\s*\/\/ \/parapet\/alertmanager, which `npx @parapet\/cli install --webhook` mounts/);
+    expect(configSource()).toContain('localhost only when both run on the same host');
+    const finding = await checkIn('webhook-route', dir);
+    expect(finding.status).toBe('warn');
+    expect(finding.fix).toContain('npx @parapet/cli install --webhook adds POST /parapet/alertmanager');
+  });
 });

@@ -226,6 +226,41 @@ const webhookRawBody: Check = {
   },
 };
 
+/** Methods that answer Alertmanager's POST on a path. */
+const POST_METHODS = new Set(['post', 'all', 'use', 'on', 'route', 'mount']);
+
+const webhookRoute: Check = {
+  id: 'webhook-route',
+  title: "The config's Alertmanager webhook URL is a route the app serves",
+  group: 'source',
+  async run(context) {
+    let webhookUrl: string | undefined;
+    try {
+      webhookUrl = (await context.config()).alertmanager?.webhookUrl;
+    } catch {
+      return skip(`${context.options.config} did not load (see config-load).`);
+    }
+    if (!webhookUrl) return skip('The config has no alertmanager.webhookUrl (parapet gen alertmanager is not used).');
+    let path: string;
+    try {
+      path = new URL(webhookUrl).pathname;
+    } catch {
+      return skip(`alertmanager.webhookUrl ${JSON.stringify(webhookUrl)} is not a URL (parapet gen alertmanager says so).`);
+    }
+    return withEntry(context, (entry) => {
+      const webhooks = entry.mounts.filter((m) => m.handlers.some((h) => h.has('alertmanager-webhook')));
+      const serving = webhooks.filter((m) => POST_METHODS.has(m.method) && (m.method === 'post' ? m.paths.includes(path) : covers(m.paths, path)));
+      if (serving.length > 0) return ok(`${entry.file} serves Alertmanager's webhook at ${path} (${serving.map((m) => at(entry, m.line)).join(', ')}), where alertmanager.webhookUrl points.`);
+      const elsewhere = webhooks.map((m) => `${at(entry, m.line)}: the webhook is mounted at ${m.paths.join(', ') || '(no path)'}`);
+      return warn(
+        `alertmanager.webhookUrl (${webhookUrl}) posts every alert to ${path}, but ${entry.file} mounts no Alertmanager webhook (createAlertmanagerWebhook from @parapet/evidence-pg) there: each notification fails (404) and no incident is recorded.`,
+        `Mount it: npx @parapet/cli install --webhook adds POST /parapet/alertmanager; or set webhookUrl to the path where you mounted createAlertmanagerWebhook. The host must be the app as Alertmanager reaches it (localhost only when both run on one host).`,
+        elsewhere.length > 0 ? elsewhere : undefined,
+      );
+    });
+  },
+};
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 const mcpOrigin: Check = {
@@ -252,4 +287,4 @@ const mcpOrigin: Check = {
   },
 };
 
-export const sourceChecks: readonly Check[] = [metricsRoute, metricsToken, productionToken, operatorAuth, webhookRawBody, mcpOrigin];
+export const sourceChecks: readonly Check[] = [metricsRoute, metricsToken, productionToken, operatorAuth, webhookRawBody, webhookRoute, mcpOrigin];

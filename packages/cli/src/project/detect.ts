@@ -209,7 +209,10 @@ function gitIgnored(root: string, files: readonly string[]): Set<string> {
     // Exit 1: none of them is ignored (stdout empty); 128: not a repository.
     out = String((error as { stdout?: string }).stdout ?? '');
   }
-  return new Set(out.split('\n').filter(Boolean));
+  const ignored = new Set(out.split('\n').filter(Boolean));
+  // A project inside a folder its enclosing repository ignores (a scratch copy, a vendored app):
+  // everything is ignored there, so ignoring says nothing about what is generated.
+  return ignored.has('package.json') ? new Set() : ignored;
 }
 
 /** Folders that hold build output by convention, when no tsconfig says where it goes. */
@@ -231,7 +234,7 @@ export function detectEntry(root: string, packageJson: PackageJson | undefined):
     for (const file of filesInScript(packageJson?.scripts?.[script])) named.push({ file, reason: `scripts.${script}` });
   }
   const candidates = [...named, ...COMMON_ENTRIES.map((file) => ({ file, reason: 'common name' }))];
-  const ignored = gitIgnored(root, [...new Set(candidates.map((c) => c.file))]);
+  const ignored = gitIgnored(root, ['package.json', ...new Set(candidates.map((c) => c.file))]);
   const isOutput = (file: string) => ignored.has(file) || (layout.outDir !== undefined ? isUnder(file, layout.outDir) : OUTPUT_DIRS.test(file));
   for (const { file, reason } of candidates) {
     if (!isOutput(file)) {
@@ -239,7 +242,7 @@ export function detectEntry(root: string, packageJson: PackageJson | undefined):
       continue;
     }
     const source = sourceOf(root, file, layout);
-    if (source !== undefined && !gitIgnored(root, [source]).has(source)) return { path: source, reason, output: file };
+    if (source !== undefined && !gitIgnored(root, ['package.json', source]).has(source)) return { path: source, reason, output: file };
   }
   return undefined;
 }
