@@ -13,7 +13,8 @@ const source = join(packageDir, 'src', 'main.ts');
 const inRepository = existsSync(source) && existsSync(join(repoRoot, 'pnpm-workspace.yaml'));
 
 let run;
-let options = {};
+// The troubleshooting guide the doctor links: the repository's, or the copy packed next to this bin.
+let options = { troubleshooting: inRepository ? join(repoRoot, 'docs', 'troubleshooting.md') : join(packageDir, 'TROUBLESHOOTING.md') };
 if (inRepository) {
   const alias = workspaceSources(repoRoot);
   const { createJiti } = await import('jiti').catch(() => {
@@ -21,7 +22,7 @@ if (inRepository) {
     process.exit(2);
   });
   ({ main: run } = await createJiti(import.meta.url, { alias }).import(source));
-  options = { load: { alias } };
+  options = { ...options, load: { alias } };
 } else {
   ({ main: run } = await import('../dist/main.js'));
 }

@@ -15,13 +15,23 @@ import { loadConfig, type LoadConfigOptions } from './load-config.js';
 export interface MainOptions {
   /** How config files load (see `LoadConfigOptions.alias`). */
   readonly load?: LoadConfigOptions;
+  /**
+   * Absolute path of the troubleshooting guide the doctor's findings link to. The bin passes the
+   * one next to it (node_modules/@parapet/cli/TROUBLESHOOTING.md; docs/troubleshooting.md in the
+   * Parapet repository); without it the links name `docs/troubleshooting.md`.
+   */
+  readonly troubleshooting?: string;
 }
 
 /** Runs the CLI; resolves to the process exit code. Errors are printed, never thrown. */
 export async function main(argv: readonly string[], io: Io = processIo, options: MainOptions = {}): Promise<number> {
   try {
     const command = parseArgs(argv);
-    const context: CommandContext = { io, loadConfig: (path) => loadConfig(path, io.cwd, options.load) };
+    const context: CommandContext = {
+      io,
+      loadConfig: (path) => loadConfig(path, io.cwd, options.load),
+      ...(options.troubleshooting ? { troubleshooting: options.troubleshooting } : {}),
+    };
     switch (command.kind) {
       case 'help':
         io.stdout(USAGE);

@@ -141,6 +141,18 @@ async function doctor(run: FixtureRun, base: string, allowedWarnings: readonly s
   expect({ code: result.code, exitCode: report.exitCode }).toEqual({ code: 0, exitCode: 0 });
 }
 
+/**
+ * `npx parapet doctor` in the project runs the @parapet/cli the installer added: its findings link
+ * the guide shipped in that package, by a path that opens from the project, with the repository's text.
+ */
+async function projectGuide(run: FixtureRun) {
+  const result = await sh(npm, ['exec', '--', 'parapet', 'doctor', '--json'], run.dir);
+  const report = JSON.parse(result.stdout) as { findings: { id: string; docs: string }[] };
+  expect(report.findings[0]).toMatchObject({ id: 'config-load', docs: 'node_modules/@parapet/cli/TROUBLESHOOTING.md#config-load' });
+  const { shippedTroubleshooting } = await import('../scripts/troubleshooting.mjs');
+  expect(readFileSync(join(run.dir, 'node_modules', '@parapet', 'cli', 'TROUBLESHOOTING.md'), 'utf8')).toBe(shippedTroubleshooting(readFileSync(join(repoRoot, 'docs', 'troubleshooting.md'), 'utf8')));
+}
+
 /** A second run: nothing to do, and not one byte of the project changes. */
 async function installAgain(run: FixtureRun, flags: readonly string[] = []) {
   const before = snapshot(run.dir, ['node_modules', '.git', 'parapet-data']);
@@ -179,6 +191,7 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     const app = await start(run.dir, 'server.js', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
     await scrape(app.base, '/');
     await doctor(run, app.base, NO_WEBHOOK);
+    await projectGuide(run);
     await app.stop();
     await installAgain(run);
   });

@@ -63,7 +63,7 @@ function nextSteps(plan: InstallPlan, features: InstallArgs): string {
   const store = features.webhook || features.operatorApi || features.workbench;
   if (store && !features.migrations) steps.push([`npx parapet migrate --database-url pglite:${DEFAULT_DATA_DIR}`, 'create the evidence tables (or install again with --migrations)']);
   steps.push([`${run} parapet:gen`, 'Prometheus rules, Alertmanager config, Grafana dashboards']);
-  steps.push(['npx parapet doctor', 'check the setup; each finding links docs/troubleshooting.md']);
+  steps.push(['npx parapet doctor', 'check the setup; each finding links its section of node_modules/@parapet/cli/TROUBLESHOOTING.md']);
   const width = Math.max(...steps.map(([command]) => command.length)) + 3;
   return `Next:\n${steps.map(([command, why]) => `  ${command.padEnd(width)}${why}\n`).join('')}`;
 }

@@ -3,7 +3,7 @@
  * stop the others: it becomes an `error` finding under its own id that names the bug, because a
  * doctor that crashes (or silently skips) tells the user nothing.
  */
-import { DOCS_PAGE, STATUSES, type Check, type DoctorContext, type Finding, type Status } from './types.js';
+import { STATUSES, type Check, type DoctorContext, type Finding, type Status } from './types.js';
 
 /** `--threshold`: the lowest status that fails the run. */
 export type Threshold = 'error' | 'warn';
@@ -24,7 +24,7 @@ export async function runChecks(checks: readonly Check[], context: DoctorContext
   const findings: Finding[] = [];
   // One at a time: checks share memoised inputs and some open the database; the order is the report's.
   for (const check of checks) {
-    const base = { id: check.id, title: check.title, group: check.group, docs: `${DOCS_PAGE}#${check.id}` };
+    const base = { id: check.id, title: check.title, group: check.group, docs: `${context.docs}#${check.id}` };
     try {
       const outcome = await check.run(context);
       findings.push({ ...base, ...outcome });
