@@ -31,11 +31,11 @@ describe('parapet doctor (the real bin)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    for (const id of FINDING_IDS) expect(lines.some((l) => new RegExp(`^(ok   |skip |WARN |ERROR) ${id}: `).test(l)), id).toBe(true);
+    for (const id of FINDING_IDS) expect(lines.some((l) => new RegExp(`^(info |skip |WARN |ERROR) ${id}: `).test(l)), id).toBe(true);
     expect(result.stdout).toContain('WARN  runbook-urls: 4 slices link a placeholder runbook');
     expect(result.stdout).toContain('        How to fix: Point runbookUrl');
     expect(result.stdout).toContain(`        See ${guide}#runbook-urls`);
-    expect(result.stdout).toMatch(/\n0 errors, 1 warning, \d+ ok, \d+ skipped \(threshold: error\)\.\n/);
+    expect(result.stdout).toMatch(/\n0 errors, 1 warning, \d+ info, \d+ skipped \(threshold: error\)\.\n/);
   });
 
   it('--ci and --threshold warn fail on a warning; --threshold error does not', async () => {
