@@ -7,6 +7,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { workspaceSources } from './workspace-sources.mjs';
 
+// A reader that stops early (`parapet gen … | head -3`) closes the pipe: the rest of the output has
+// nowhere to go, which is not an error. Stop quietly, as `cat` and `git log` do, instead of
+// crashing on the unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(packageDir, '..', '..');
 const source = join(packageDir, 'src', 'main.ts');
