@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@parapet/vitest-preset/da
 import { alertmanagerPayload } from '@parapet/vitest-preset/alertmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
+import { editEntry } from '../src/install/codemod.js';
 import { CHECKS, FINDING_IDS } from '../src/doctor/registry.js';
 import { runChecks } from '../src/doctor/run.js';
 import { doctorContext } from '../src/doctor/context.js';
@@ -71,6 +72,17 @@ describe('source checks (the entry file)', () => {
     const unwired = await checkFixture('metrics-route', 'unwired');
     expect(unwired.status).toBe('error');
     expect(unwired.message).toContain('src/server.ts imports no @parapet package');
+    // The fix is what the installer writes, with the framework's own adapter.
+    expect(bad.fix).toBe("Add app.get('/metrics', metricsHandler()) (import { metricsHandler } from '@parapet/express'), or run npx @parapet/cli install.");
+    const hono = copyFixture('metrics-route', 'trigger');
+    writeFileSync(join(hono, 'src', 'server.ts'), "import { Hono } from 'hono';\nimport { attach } from '@parapet/core';\nattach();\nconst app = new Hono();\nexport default app;\n");
+    const honoFinding = await checkIn('metrics-route', hono);
+    expect(honoFinding.fix).toBe("Add app.get('/metrics', metricsHandler()) (import { metricsHandler } from '@parapet/hono'), or run npx @parapet/cli install.");
+    for (const [framework, code] of [['express', "import express from 'express';\nconst app = express();\n"], ['hono', "import { Hono } from 'hono';\nconst app = new Hono();\n"]] as const) {
+      const installed = editEntry(code, 'src/server.ts', framework, { moduleSystem: 'esm', language: 'ts', features: {} });
+      expect(installed.status === 'edited' && installed.code).toContain("app.get('/metrics', metricsHandler());");
+      expect(installed.status === 'edited' && installed.code).toContain(`import { instrument, metricsHandler } from '@parapet/${framework}';`);
+    }
   });
 
   it('metrics-token: public: true is an error with its line; the default (token from the environment) passes', async () => {

@@ -255,8 +255,11 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     expect(run.install.stdout).toContain('parapet install: Express 5, app `app` in src/index.ts (TypeScript, ES modules, npm)');
     expect(readFileSync(join(run.dir, 'src', 'index.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
     expect(readFileSync(join(run.dir, 'dist', 'index.js'), 'utf8')).toBe(built);
+    // The summary says to build before starting; doing so puts the edit into what runs.
+    expect(run.install.stdout).toContain('  npm run build ');
     await typecheck(run.dir);
     await ok(npm, ['run', 'build'], run.dir);
+    expect(readFileSync(join(run.dir, 'dist', 'index.js'), 'utf8')).toContain('metricsHandler()');
     const app = await start(run.dir, 'dist/index.js', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
     await scrape(app.base, '/');
     await doctor(run, app.base, NO_WEBHOOK);

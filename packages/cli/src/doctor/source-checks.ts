@@ -6,7 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as t from '@babel/types';
+import { MAKE_TOKEN, MIN_TOKEN_LENGTH } from '../install/features.js';
+import { importLines, pieces } from '../install/snippet.js';
 import { plural } from '../plural.js';
+import type { FrameworkName } from '../project/index.js';
 import { walk } from '../project/ast.js';
 import { covers, property, RAW_BODY_KINDS, type EntryAnalysis, type FactoryCall } from './source.js';
 import { error, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
@@ -19,6 +22,13 @@ function withEntry(context: DoctorContext, inspect: (entry: EntryAnalysis) => Ou
 
 const at = (entry: EntryAnalysis, line: number) => `${entry.file}:${line}`;
 const metricsMounts = (entry: EntryAnalysis) => entry.mounts.filter((m) => m.handlers.some((h) => h.has('metrics')));
+
+/** What the installer adds for /metrics (its own snippet, so the two never disagree): the route and its import. */
+function metricsFix(framework: FrameworkName): string {
+  const piece = pieces({ framework, language: 'ts', app: 'app', features: {} }).find((p) => p.id === 'metrics')!;
+  const route = piece.app.filter((line) => !line.startsWith('//')).join(' ').replace(/;$/, '');
+  return `${route} (${importLines(piece.imports, 'esm').join(' ').replace(/;$/, '')})`;
+}
 
 const metricsRoute: Check = {
   id: 'metrics-route',
@@ -38,9 +48,7 @@ const metricsRoute: Check = {
       if (mounts.length === 0) {
         return error(
           `${entry.file} mounts no Parapet metrics endpoint: Prometheus has nothing to scrape, so no SLO can be evaluated.`,
-          entry.framework === 'express'
-            ? "Add app.get('/metrics', metricsHandler()) (import { metricsHandler } from '@parapet/express'), or run npx @parapet/cli install."
-            : "Add app.get('/metrics', (c) => metrics(c.req.raw)) with const metrics = parapet.metricsHandler() (or @parapet/hono's mount), or run npx @parapet/cli install.",
+          `Add ${metricsFix(entry.framework)}, or run npx @parapet/cli install.`,
         );
       }
       const paths = mounts.flatMap((m) => m.paths);
@@ -108,8 +116,6 @@ function envFiles(cwd: string): Map<string, { file: string; value: string }> {
   return found;
 }
 
-/** Shorter than this, a token can be guessed; 32 random characters is what the docs suggest. */
-const MIN_TOKEN_LENGTH = 16;
 
 const productionToken: Check = {
   id: 'production-token',
@@ -137,7 +143,7 @@ const productionToken: Check = {
         else if (value.split(',').some((token) => token.trim().length < MIN_TOKEN_LENGTH)) problems.push(`${variable} (${what}) holds a token shorter than ${MIN_TOKEN_LENGTH} characters: guessable`);
       }
       if (problems.length > 0) {
-        return error(`${plural(problems.length, 'token problem')}: Parapet's endpoints are open or weakly protected.`, `Use long random tokens (e.g. node -e "console.log(crypto.randomBytes(24).toString('base64url'))"), from the environment, and never allowUnauthenticated in production.`, problems);
+        return error(`${plural(problems.length, 'token problem')}: Parapet's endpoints are open or weakly protected.`, `Use long random tokens (e.g. ${MAKE_TOKEN}), from the environment, and never allowUnauthenticated in production.`, problems);
       }
       if (missing.length > 0) {
         return warn(

@@ -58,6 +58,9 @@ describe('parapet install', () => {
         '                         GET /metrics: bearer tokens from PARAPET_METRICS_TOKENS\n',
     );
     expect(first.stdout).toContain('Next:\n  git diff');
+    expect(first.stdout).toMatch(/\n  node -e "console\.log\(crypto\.randomBytes\(24\)\.toString\('base64url'\)\)" +make a <secret>: at least 16 characters \(the doctor refuses shorter ones\)\n  PARAPET_METRICS_TOKENS=<secret> npm run start /);
+    // The app runs its source (node src/server.ts): no build step.
+    expect(first.stdout).not.toContain('npm run build');
     expect(first.stdout).toContain('npm run parapet:gen');
     expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
     expect(readFileSync(join(dir, 'parapet.config.ts'), 'utf8')).toContain("webSaas({");
@@ -83,6 +86,8 @@ describe('parapet install', () => {
     expect(stdout).toContain('  src/index.ts         added:\n');
     expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
     expect(snapshot(join(dir, 'dist'))).toEqual(built);
+    // `npm start` runs dist/index.js: build before starting, or the edit is not in what runs.
+    expect(stdout).toMatch(/\n  npm run build +compile src\/index\.ts to dist\/index\.js first: start runs the build output\n  node -e .*\n  PARAPET_METRICS_TOKENS=<secret> npm run start /);
   });
 
   it('--dry-run prints a unified diff of every file and writes nothing', async () => {
