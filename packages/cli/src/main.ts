@@ -1,5 +1,5 @@
 import { isParapetError } from '@parapet/core/integration';
-import { USAGE, parseArgs } from './args.js';
+import { USAGE, parseArgs, usageFor } from './args.js';
 import type { CommandContext } from './commands/context.js';
 import { archive } from './commands/archive.js';
 import { cost } from './commands/cost.js';
@@ -54,14 +54,16 @@ export async function main(argv: readonly string[], io: Io = processIo, options:
         return await doctor(command, context);
     }
   } catch (error) {
-    return report(error, io);
+    return report(error, io, argv);
   }
 }
 
 /** Prints an error the way the user can act on it; returns the exit code its error code maps to. */
-function report(error: unknown, io: Io): number {
+function report(error: unknown, io: Io, argv: readonly string[]): number {
+  // A command-line mistake: the error, then that command's usage (a missing or wrong --from and
+  // other values the command itself rejects are USAGE errors too).
   if (isParapetError(error) && error.code === 'USAGE') {
-    io.stderr(`parapet: ${error.message}\n\n${USAGE}`);
+    io.stderr(`parapet: ${error.message}\n\n${usageFor(argv)}`);
     return error.exitCode;
   }
   // `SloSpecError` before it became a ParapetError (code SLO_SPEC) is matched by name.

@@ -60,7 +60,7 @@ function nextSteps(plan: InstallPlan, features: InstallArgs): string {
   // `start` runs the compiled file (dist/index.js): the edit to its source shows only after a build.
   const output = plan.project.entry?.output;
   if (output && plan.entry.kind !== 'manual') {
-    const build = plan.project.packageJson.scripts?.build ? `${run} build` : 'npx tsc';
+    const build = plan.project.packageJson?.scripts?.build ? `${run} build` : 'npx tsc';
     steps.push([build, `compile ${plan.entry.path} to ${output} first: start runs the build output`]);
   }
   steps.push([MAKE_TOKEN, `make a <secret>: at least ${MIN_TOKEN_LENGTH} characters (the doctor refuses shorter ones)`]);

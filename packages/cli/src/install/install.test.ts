@@ -187,6 +187,31 @@ describe('parapet install', () => {
     expect(await run(empty)).toMatchObject({ code: 2, stderr: expect.stringContaining('express ^3.21.0 is not supported (Parapet supports express 4 and 5).') });
   });
 
+  it('a mistyped flag: the error, a suggestion, install\'s own usage and where the rest is; not every command\'s usage', async () => {
+    const dir = copy('express4-esm');
+    const typo = await run(dir, '--dry-rn');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      'parapet: Unknown option --dry-rn. Did you mean --dry-run? parapet install takes --from, --dry-run, --force, --webhook, --operator-api, --workbench, --migrations and --help.\n\n' +
+        'Usage: parapet install [--dry-run] [--force] [--from <dir>] [--webhook] [--operator-api] [--workbench] [--migrations]\n' +
+        '  install  set Parapet up in this Express or Hono app: packages, entry file, parapet.config.ts, scripts\n\n' +
+        'Run parapet --help for every command and option.\n',
+    );
+    expect((await run(dir, '--webhok')).stderr).toContain('Did you mean --webhook?');
+    // Not near anything: no guess.
+    expect((await run(dir, '--bogus')).stderr).not.toContain('Did you mean');
+  });
+
+  it('--from a folder that does not exist fails first, also on an app already set up', async () => {
+    const dir = copy('express4-esm');
+    expect((await run(dir)).code).toBe(0);
+    expect((await run(dir)).stdout).toContain('Nothing to do');
+    const nope = join(tmpdir(), 'parapet-no-such-packs');
+    const failed = await run(dir, '--from', nope);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(new RegExp(`^parapet: --from ${nope}: no such folder\\.\\nHow to fix: pass the folder \`npm run pack\` wrote`));
+  });
+
   it('unknown options and arguments are usage errors', async () => {
     const dir = copy('express4-esm');
     expect(await run(dir, '--bogus', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown option --bogus. parapet install takes --from, --dry-run, --force, --webhook, --operator-api, --workbench, --migrations and --help.') });

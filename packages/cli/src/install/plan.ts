@@ -14,7 +14,7 @@ import { DEFAULT_DATA_DIR, GENERATED_DIR, normalizeFeatures, packagesFor, type F
 import { writeAtomic, type FileChange } from './files.js';
 import { uncommittedChanges } from './git.js';
 import { addScripts } from './package-json.js';
-import { installSteps, missingPackages, runStep, type InstallStep } from './packages.js';
+import { installSteps, listTarballs, missingPackages, runStep, type InstallStep } from './packages.js';
 import { manualSnippet, type Piece } from './snippet.js';
 
 export interface InstallOptions {
@@ -62,6 +62,8 @@ function checkProject(project: Project): asserts project is InstallPlan['project
 
 /** Reads the project and decides every change. Writes nothing, installs nothing. */
 export function planInstall(root: string, options: InstallOptions): InstallPlan {
+  // --from first: a wrong folder is an error even when nothing needs installing (an app already set up).
+  if (options.from !== undefined) listTarballs(options.from);
   const project = detectProject(root);
   checkProject(project);
   const framework = project.framework.name;
