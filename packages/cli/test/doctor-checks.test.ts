@@ -1,6 +1,6 @@
 // Each static doctor check on a fixture that triggers it and on one that passes. Checks run
 // in-process (one check per run); the bin, the exit codes and --json are in doctor-cli.test.ts.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,7 +14,7 @@ import { CHECKS, FINDING_IDS } from '../src/doctor/registry.js';
 import { runChecks } from '../src/doctor/run.js';
 import { doctorContext } from '../src/doctor/context.js';
 import { removeScratch, repoRoot } from '../src/test-support.js';
-import { checkFixture, checkIn, copyFixture, workspaceAlias } from './doctor-support.js';
+import { checkFixture, checkIn, copyFixture, fixtureWith, workspaceAlias } from './doctor-support.js';
 
 afterAll(removeScratch);
 const hasPostgres = await needs('postgres');
@@ -74,8 +74,7 @@ describe('source checks (the entry file)', () => {
     expect(unwired.message).toContain('src/server.ts imports no @parapet package');
     // The fix is what the installer writes, with the framework's own adapter.
     expect(bad.fix).toBe("Add app.get('/metrics', metricsHandler()) (import { metricsHandler } from '@parapet/express'), or run npx @parapet/cli install.");
-    const hono = copyFixture('metrics-route', 'trigger');
-    writeFileSync(join(hono, 'src', 'server.ts'), "import { Hono } from 'hono';\nimport { attach } from '@parapet/core';\nattach();\nconst app = new Hono();\nexport default app;\n");
+    const hono = fixtureWith('metrics-route', 'trigger', () => "import { Hono } from 'hono';\nimport { attach } from '@parapet/core';\nattach();\nconst app = new Hono();\nexport default app;\n");
     const honoFinding = await checkIn('metrics-route', hono);
     expect(honoFinding.fix).toBe("Add app.get('/metrics', metricsHandler()) (import { metricsHandler } from '@parapet/hono'), or run npx @parapet/cli install.");
     for (const [framework, code] of [['express', "import express from 'express';\nconst app = express();\n"], ['hono', "import { Hono } from 'hono';\nconst app = new Hono();\n"]] as const) {
@@ -109,9 +108,7 @@ describe('source checks (the entry file)', () => {
     const good = await checkFixture('operator-auth', 'pass');
     expect(good.status, JSON.stringify(good)).toBe('info');
     expect(good.message).toBe('The operator API decides per request in authorize. The workbench (src/server.ts:18) reads everything through it.');
-    const dir = copyFixture('operator-auth', 'trigger');
-    const server = join(dir, 'src', 'server.ts');
-    writeFileSync(server, readFileSync(server, 'utf8').replace("authorize: () => ({ id: 'admin', name: 'admin', role: 'responder' })", 'authorize: async (_request) => null'));
+    const dir = fixtureWith('operator-auth', 'trigger', (code) => code.replace("authorize: () => ({ id: 'admin', name: 'admin', role: 'responder' })", 'authorize: async (_request) => null'));
     const stub = await checkIn('operator-auth', dir);
     expect(stub.status).toBe('warn');
     expect(stub.details?.[0]).toContain("authorize denies every request (the installer's stub)");
@@ -136,10 +133,7 @@ describe('source checks (the entry file)', () => {
     expect(good.status, good.message).toBe('info');
     expect(good.message).toContain('/hooks/alertmanager (src/server.ts:8)');
     // Mounted, but not where the URL points: still a warning, naming where it is.
-    const dir = copyFixture('webhook-route', 'pass');
-    const server = join(dir, 'src', 'server.ts');
-    writeFileSync(server, readFileSync(server, 'utf8').replace("'/hooks/alertmanager'", "'/alerts'"));
-    const moved = await checkIn('webhook-route', dir);
+    const moved = await checkIn('webhook-route', fixtureWith('webhook-route', 'pass', (code) => code.replace("'/hooks/alertmanager'", "'/alerts'")));
     expect(moved.status).toBe('warn');
     expect(moved.details).toEqual(['src/server.ts:8: the webhook is mounted at /alerts']);
   });
