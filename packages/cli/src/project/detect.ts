@@ -215,8 +215,12 @@ function gitIgnored(root: string, files: readonly string[]): Set<string> {
   return ignored.has('package.json') ? new Set() : ignored;
 }
 
-/** Folders that hold build output by convention, when no tsconfig says where it goes. */
-const OUTPUT_DIRS = /^(dist|build|lib|out)\//;
+/**
+ * Folders that hold build output by convention, when no tsconfig says where it goes. `lib/` only
+ * for `main` (a package's compiled entry): a JavaScript app may well keep its server in lib/.
+ */
+const OUTPUT_DIRS = /^(dist|build|out)\//;
+const MAIN_OUTPUT_DIRS = /^(dist|build|out|lib)\//;
 
 /**
  * The file that creates the server, as source: the installer edits it and the doctor reads it, so
@@ -235,9 +239,10 @@ export function detectEntry(root: string, packageJson: PackageJson | undefined):
   }
   const candidates = [...named, ...COMMON_ENTRIES.map((file) => ({ file, reason: 'common name' }))];
   const ignored = gitIgnored(root, ['package.json', ...new Set(candidates.map((c) => c.file))]);
-  const isOutput = (file: string) => ignored.has(file) || (layout.outDir !== undefined ? isUnder(file, layout.outDir) : OUTPUT_DIRS.test(file));
+  const isOutput = (file: string, reason: string) =>
+    ignored.has(file) || (layout.outDir !== undefined ? isUnder(file, layout.outDir) : (reason === 'package.json main' ? MAIN_OUTPUT_DIRS : OUTPUT_DIRS).test(file));
   for (const { file, reason } of candidates) {
-    if (!isOutput(file)) {
+    if (!isOutput(file, reason)) {
       if (existsSync(join(root, file))) return { path: file, reason };
       continue;
     }

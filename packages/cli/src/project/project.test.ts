@@ -116,6 +116,13 @@ describe('detectProject on the fixture apps', () => {
     writeFileSync(join(dir, 'build', 'server.js'), "import express from 'express';\nconst app = express();\n");
     // No tsconfig mapping: build/ is output by convention; the dev script names the source.
     expect(detectProject(dir).entry).toEqual({ path: 'app/main.ts', reason: 'scripts.dev' });
+    // lib/ is output by convention only as `main`; a script running lib/server.js runs source.
+    json('package.json', { type: 'module', main: 'lib/index.js', scripts: { start: 'node lib/server.js' }, dependencies: { express: '5.1.0' } });
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'index.js'), 'export {};\n');
+    writeFileSync(join(dir, 'lib', 'server.js'), "import express from 'express';\nconst app = express();\n");
+    expect(detectProject(dir).entry).toEqual({ path: 'lib/server.js', reason: 'scripts.start' });
+    json('package.json', { type: 'module', scripts: { start: 'node build/server.js', dev: 'tsx watch app/main.ts' }, dependencies: { express: '5.1.0' } });
     // tsconfig without rootDir: `include` says where the sources are.
     json('tsconfig.json', { compilerOptions: { outDir: './build' }, include: ['app/**/*'] });
     writeFileSync(join(dir, 'app', 'server.ts'), "import express from 'express';\nconst app = express();\n");
