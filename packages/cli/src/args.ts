@@ -1,5 +1,6 @@
 /** Command-line parsing for `parapet`, on node's `util.parseArgs` (strict: unknown flags are errors). */
 import { parseArgs as parseArgv } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
 import { costHelp, type CostArgs } from './commands/cost.js';
 import { doctorArgs, doctorHelp, type DoctorArgs } from './commands/doctor.js';
 import { TARGETS, defaultOut, genHelp, type GenArgs, type Target } from './commands/gen.js';
@@ -76,20 +77,15 @@ const EXAMPLE_VALUE: Record<OptionName, string> = {
   from: 'packs', force: '', webhook: '', 'operator-api': '', workbench: '', migrations: '',
 };
 
-const rows = [...installHelp.commands, ...genHelp.commands, ...costHelp.commands, ...importHelp.commands, ...mcpHelp.commands, ...migrateHelp.commands, ...archiveHelp.commands, ...doctorHelp.commands];
+/** Each command's lines in the usage: its synopsis and what it does. */
+const HELP: Record<CommandName, { readonly synopsis: string; readonly commands: readonly (readonly [string, string])[] }> = {
+  install: installHelp, gen: genHelp, cost: costHelp, import: importHelp, mcp: mcpHelp, migrate: migrateHelp, archive: archiveHelp, doctor: doctorHelp,
+};
+const rows = COMMANDS.flatMap((name) => HELP[name].commands);
 const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+const SYNOPSES = `Usage:\n${COMMANDS.map((name) => `  ${HELP[name].synopsis}\n`).join('')}  parapet help\n`;
 
-export const USAGE = `Usage:
-  ${installHelp.synopsis}
-  ${genHelp.synopsis}
-  ${costHelp.synopsis}
-  ${importHelp.synopsis}
-  ${mcpHelp.synopsis}
-  ${migrateHelp.synopsis}
-  ${archiveHelp.synopsis}
-  ${doctorHelp.synopsis}
-  parapet help
-
+export const USAGE = `${SYNOPSES}
 ${rows.map(([name, text]) => `  ${name.padEnd(width)}${text}`).join('\n')}
 
 Options:
@@ -123,6 +119,28 @@ a dirty git tree was refused, or installing or writing failed; doctor exits 1 wh
 at or above the threshold.
 `;
 
+const MORE = 'Run parapet --help for every command and option.\n';
+
+/**
+ * What follows a usage error: the usage of the command in `argv` only (its synopsis and what it
+ * does), or the list of commands when there is none, then where the rest is. Not the whole
+ * `--help`: the error must stay the first thing the user reads.
+ */
+export function usageFor(argv: readonly string[]): string {
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (!(COMMANDS as readonly string[]).includes(command ?? '')) return `${SYNOPSES}\n${MORE}`;
+  const help = HELP[command as CommandName];
+  const own = help.commands.map(([name, text]) => `  ${name.padEnd(Math.max(...help.commands.map(([n]) => n.length)) + 2)}${text}\n`).join('');
+  return `Usage: ${help.synopsis}\n${own}\n${MORE}`;
+}
+
+/** The candidate a mistyped `word` most likely meant: the nearest by edit distance, if it is a typo away (a third of its length, at least 1). */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, [...candidates]);
+  return distance(word, best) <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
 /** `--a`, `--a and --b`, `--a, --b and --c`. */
 const list = (names: readonly string[]) => {
   const flags = names.map((n) => `--${n}`);
@@ -135,8 +153,11 @@ function usageErrorFrom(error: unknown, argv: readonly string[]): UsageError {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     // Name the options of the command given (the first word that is not an option), if any.
     const command = argv.find((a) => !a.startsWith('-'));
-    const takes = (COMMANDS as readonly string[]).includes(command ?? '') ? `parapet ${command} takes ${list([...ACCEPTS[command as CommandName], 'help'])}` : 'Options are --config, --out, --runbook-url and --help';
-    return new UsageError(`Unknown option ${flag}. ${takes}.`, { details: { argv } });
+    const known = (COMMANDS as readonly string[]).includes(command ?? '');
+    const takes = known ? `parapet ${command} takes ${list([...ACCEPTS[command as CommandName], 'help'])}` : 'Options are --config, --out, --runbook-url and --help';
+    // `--dry-rn`: a near miss of an option this command takes (of any option when there is no command).
+    const meant = flag.startsWith('--') ? suggest(flag.slice(2), known ? [...ACCEPTS[command as CommandName], 'help'] : Object.keys(OPTIONS)) : undefined;
+    return new UsageError(`Unknown option ${flag}.${meant ? ` Did you mean --${meant}?` : ''} ${takes}.`, { details: { argv } });
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = (Object.keys(OPTIONS) as OptionName[]).find((n) => message?.includes(`--${n}`)) ?? 'config';
@@ -158,7 +179,8 @@ export function parseArgs(argv: readonly string[]): Command {
   if (values.help || command === 'help') return { kind: 'help' };
   if (command === undefined) throw new UsageError('No command given.');
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(`Unknown command "${positionals.join(' ')}". Commands are install, gen, cost, import, mcp, migrate, archive and doctor.`);
+    const meant = suggest(command, COMMANDS);
+    throw new UsageError(`Unknown command "${positionals.join(' ')}".${meant ? ` Did you mean ${meant}?` : ''} Commands are install, gen, cost, import, mcp, migrate, archive and doctor.`);
   }
   const name = command as CommandName;
   const given = (Object.keys(values) as OptionName[]).filter((name) => values[name] !== undefined);
@@ -194,7 +216,10 @@ export function parseArgs(argv: readonly string[]): Command {
     if (target !== undefined) throw new UsageError(`Unexpected argument "${target}": parapet cost takes no target.`);
     return { kind: 'cost', config };
   }
-  if (!TARGETS.includes(target as Target)) throw new UsageError(`parapet gen needs a target: ${TARGETS.join(', ')}${target ? ` (got "${target}")` : ''}.`);
+  if (!TARGETS.includes(target as Target)) {
+    const meant = target ? suggest(target, TARGETS) : undefined;
+    throw new UsageError(`parapet gen needs a target: ${TARGETS.join(', ')}${target ? ` (got "${target}")` : ''}.${meant ? ` Did you mean parapet gen ${meant}?` : ''}`);
+  }
   if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
   return { kind: 'gen', target: target as Target, config, out: values.out ?? defaultOut(target as Target) };
 }

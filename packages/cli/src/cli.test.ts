@@ -201,17 +201,21 @@ export default defineConfig({ providers: [webSaas({ overrides: { web_saas_http_a
     expect(result.stdout).toContain(': wrote 1 file to ');
   });
 
-  it('bad usage prints the usage and exits 2', async () => {
+  it('bad usage prints the error, that command\'s usage only, and exits 2', async () => {
     const result = await parapet(['gen', 'loki']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('parapet gen needs a target: prometheus, alertmanager, grafana, openslo (got "loki")');
-    expect(result.stderr).toContain('Usage:');
+    expect(result.stderr).toContain('\n\nUsage: parapet gen prometheus|alertmanager|grafana|openslo [--config <file>] [--out <dir>]\n  gen prometheus ');
+    expect(result.stderr).toMatch(/\nRun parapet --help for every command and option\.\n$/);
+    expect(result.stderr).not.toContain('parapet install');
+    expect(result.stderr).not.toContain('Options:');
   });
 
   it('no arguments prints the usage and exits 2; --help prints it and exits 0', async () => {
     const none = await parapet([]);
     expect([none.code, none.stdout]).toEqual([2, '']);
-    expect(none.stderr).toMatch(/^parapet: No command given\.\n\nUsage:\n/);
+    expect(none.stderr).toMatch(/^parapet: No command given\.\n\nUsage:\n  parapet install /);
+    expect(none.stderr).toMatch(/\n  parapet help\n\nRun parapet --help for every command and option\.\n$/);
     const help = await parapet(['--help']);
     expect([help.code, help.stderr]).toEqual([0, '']);
     expect(help.stdout).toMatch(/^Usage:\n/);

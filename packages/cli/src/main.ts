@@ -1,5 +1,5 @@
 import { isParapetError } from '@parapet/core/integration';
-import { USAGE, parseArgs } from './args.js';
+import { USAGE, parseArgs, usageFor } from './args.js';
 import type { CommandContext } from './commands/context.js';
 import { archive } from './commands/archive.js';
 import { cost } from './commands/cost.js';
@@ -15,13 +15,23 @@ import { loadConfig, type LoadConfigOptions } from './load-config.js';
 export interface MainOptions {
   /** How config files load (see `LoadConfigOptions.alias`). */
   readonly load?: LoadConfigOptions;
+  /**
+   * Absolute path of the troubleshooting guide the doctor's findings link to. The bin passes the
+   * one next to it (node_modules/@parapet/cli/TROUBLESHOOTING.md; docs/troubleshooting.md in the
+   * Parapet repository); without it the links name `docs/troubleshooting.md`.
+   */
+  readonly troubleshooting?: string;
 }
 
 /** Runs the CLI; resolves to the process exit code. Errors are printed, never thrown. */
 export async function main(argv: readonly string[], io: Io = processIo, options: MainOptions = {}): Promise<number> {
   try {
     const command = parseArgs(argv);
-    const context: CommandContext = { io, loadConfig: (path) => loadConfig(path, io.cwd, options.load) };
+    const context: CommandContext = {
+      io,
+      loadConfig: (path) => loadConfig(path, io.cwd, options.load),
+      ...(options.troubleshooting ? { troubleshooting: options.troubleshooting } : {}),
+    };
     switch (command.kind) {
       case 'help':
         io.stdout(USAGE);
@@ -44,14 +54,16 @@ export async function main(argv: readonly string[], io: Io = processIo, options:
         return await doctor(command, context);
     }
   } catch (error) {
-    return report(error, io);
+    return report(error, io, argv);
   }
 }
 
 /** Prints an error the way the user can act on it; returns the exit code its error code maps to. */
-function report(error: unknown, io: Io): number {
+function report(error: unknown, io: Io, argv: readonly string[]): number {
+  // A command-line mistake: the error, then that command's usage (a missing or wrong --from and
+  // other values the command itself rejects are USAGE errors too).
   if (isParapetError(error) && error.code === 'USAGE') {
-    io.stderr(`parapet: ${error.message}\n\n${USAGE}`);
+    io.stderr(`parapet: ${error.message}\n\n${usageFor(argv)}`);
     return error.exitCode;
   }
   // `SloSpecError` before it became a ParapetError (code SLO_SPEC) is matched by name.

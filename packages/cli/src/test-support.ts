@@ -1,5 +1,5 @@
 /** Helpers for CLI tests: run the real bin, write configs where workspace packages resolve. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -88,4 +88,26 @@ export function snapshot(dir: string, skip: readonly string[] = ['.git', 'node_m
   };
   visit(dir);
   return out;
+}
+
+/**
+ * Builds a copied TypeScript fixture as its `build` script would (`tsc`, this repository's copy):
+ * dist/ appears, as on a developer's machine after `npm run build`. `--noCheck`: the copy has no
+ * node_modules for its types (tsc still reports the missing @types/node); only the emitted files matter.
+ */
+export function buildWithTsc(dir: string): void {
+  try {
+    execFileSync(process.execPath, [join(packageDir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noCheck'], { cwd: dir, stdio: 'pipe' });
+  } catch (error) {
+    // Exit 2 is tsc's "diagnostics, outputs generated" (here: the missing @types/node); anything else failed.
+    if ((error as { status?: number }).status !== 2) throw error;
+  }
+}
+
+/** `git init` and one commit of everything (the .gitignore of the project applies). */
+export function commitAll(dir: string): void {
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'the app');
 }

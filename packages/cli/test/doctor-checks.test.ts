@@ -1,6 +1,6 @@
 // Each static doctor check on a fixture that triggers it and on one that passes. Checks run
 // in-process (one check per run); the bin, the exit codes and --json are in doctor-cli.test.ts.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -9,11 +9,12 @@ import { createTestDatabase, type TestDatabase } from '@parapet/vitest-preset/da
 import { alertmanagerPayload } from '@parapet/vitest-preset/alertmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
+import { editEntry } from '../src/install/codemod.js';
 import { CHECKS, FINDING_IDS } from '../src/doctor/registry.js';
 import { runChecks } from '../src/doctor/run.js';
 import { doctorContext } from '../src/doctor/context.js';
 import { removeScratch, repoRoot } from '../src/test-support.js';
-import { checkFixture, checkIn, copyFixture, workspaceAlias } from './doctor-support.js';
+import { checkFixture, checkIn, copyFixture, fixtureWith, workspaceAlias } from './doctor-support.js';
 
 afterAll(removeScratch);
 const hasPostgres = await needs('postgres');
@@ -71,6 +72,16 @@ describe('source checks (the entry file)', () => {
     const unwired = await checkFixture('metrics-route', 'unwired');
     expect(unwired.status).toBe('error');
     expect(unwired.message).toContain('src/server.ts imports no @parapet package');
+    // The fix is what the installer writes, with the framework's own adapter.
+    expect(bad.fix).toBe("Add app.get('/metrics', metricsHandler()) (import { metricsHandler } from '@parapet/express'), or run npx @parapet/cli install.");
+    const hono = fixtureWith('metrics-route', 'trigger', () => "import { Hono } from 'hono';\nimport { attach } from '@parapet/core';\nattach();\nconst app = new Hono();\nexport default app;\n");
+    const honoFinding = await checkIn('metrics-route', hono);
+    expect(honoFinding.fix).toBe("Add app.get('/metrics', metricsHandler()) (import { metricsHandler } from '@parapet/hono'), or run npx @parapet/cli install.");
+    for (const [framework, code] of [['express', "import express from 'express';\nconst app = express();\n"], ['hono', "import { Hono } from 'hono';\nconst app = new Hono();\n"]] as const) {
+      const installed = editEntry(code, 'src/server.ts', framework, { moduleSystem: 'esm', language: 'ts', features: {} });
+      expect(installed.status === 'edited' && installed.code).toContain("app.get('/metrics', metricsHandler());");
+      expect(installed.status === 'edited' && installed.code).toContain(`import { instrument, metricsHandler } from '@parapet/${framework}';`);
+    }
   });
 
   it('metrics-token: public: true is an error with its line; the default (token from the environment) passes', async () => {
@@ -97,9 +108,7 @@ describe('source checks (the entry file)', () => {
     const good = await checkFixture('operator-auth', 'pass');
     expect(good.status, JSON.stringify(good)).toBe('info');
     expect(good.message).toBe('The operator API decides per request in authorize. The workbench (src/server.ts:18) reads everything through it.');
-    const dir = copyFixture('operator-auth', 'trigger');
-    const server = join(dir, 'src', 'server.ts');
-    writeFileSync(server, readFileSync(server, 'utf8').replace("authorize: () => ({ id: 'admin', name: 'admin', role: 'responder' })", 'authorize: async (_request) => null'));
+    const dir = fixtureWith('operator-auth', 'trigger', (code) => code.replace("authorize: () => ({ id: 'admin', name: 'admin', role: 'responder' })", 'authorize: async (_request) => null'));
     const stub = await checkIn('operator-auth', dir);
     expect(stub.status).toBe('warn');
     expect(stub.details?.[0]).toContain("authorize denies every request (the installer's stub)");
@@ -113,6 +122,20 @@ describe('source checks (the entry file)', () => {
       'src/server.ts:16: mailer-webhook at /webhooks/resend is mounted after the body parser at src/server.ts:14',
     ]);
     expect((await checkFixture('webhook-raw-body', 'pass')).status).toBe('info');
+  });
+
+  it("webhook-route: the installer's config without --webhook (alerts to an unmounted route) is a warning; a Hono app serving the URL's path passes", async () => {
+    const bad = await checkFixture('webhook-route', 'trigger');
+    expect(bad.status, bad.message).toBe('warn');
+    expect(bad.message).toContain('alertmanager.webhookUrl (http://localhost:3000/parapet/alertmanager) posts every alert to /parapet/alertmanager, but src/server.ts mounts no Alertmanager webhook');
+    expect(bad.fix).toContain('npx @parapet/cli install --webhook');
+    const good = await checkFixture('webhook-route', 'pass');
+    expect(good.status, good.message).toBe('info');
+    expect(good.message).toContain('/hooks/alertmanager (src/server.ts:8)');
+    // Mounted, but not where the URL points: still a warning, naming where it is.
+    const moved = await checkIn('webhook-route', fixtureWith('webhook-route', 'pass', (code) => code.replace("'/hooks/alertmanager'", "'/alerts'")));
+    expect(moved.status).toBe('warn');
+    expect(moved.details).toEqual(['src/server.ts:8: the webhook is mounted at /alerts']);
   });
 
   it('mcp-origin: an MCP endpoint on every interface with default origins is a warning; allowedHosts + allowedOrigins pass', async () => {
@@ -260,7 +283,7 @@ describe('the check registry', () => {
   it('has one stable id per check, each documented in docs/troubleshooting.md', async () => {
     expect(FINDING_IDS).toEqual([
       'config-load', 'slices-valid', 'runbook-urls', 'rules-drift',
-      'metrics-route', 'metrics-token', 'production-token', 'operator-auth', 'webhook-raw-body', 'mcp-origin',
+      'metrics-route', 'metrics-token', 'production-token', 'operator-auth', 'webhook-raw-body', 'webhook-route', 'mcp-origin',
       'node-version', 'teams-connector',
       'migrations-applied', 'pgbouncer-migrations', 'watchdog-heartbeat', 'pglite-version',
       'live-metrics', 'prometheus-target', 'prometheus-rules', 'prometheus-series', 'alertmanager-route',

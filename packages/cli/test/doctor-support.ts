@@ -1,5 +1,5 @@
 /** Runs one doctor check on a copy of a fixture project (test/fixtures/doctor/<id>/<variant>). */
-import { cpSync, existsSync, renameSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceSources } from '../bin/workspace-sources.mjs';
 import { doctorContext } from '../src/doctor/context.js';
@@ -19,6 +19,14 @@ export function copyFixture(id: string, variant: string): string {
   const source = join(fixtures, id, variant);
   if (existsSync(source)) cpSync(source, dir, { recursive: true });
   if (existsSync(join(dir, '_node_modules'))) renameSync(join(dir, '_node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** A scratch copy of a fixture with its src/server.ts changed by `edit` (a variant of the variant). */
+export function fixtureWith(id: string, variant: string, edit: (code: string) => string): string {
+  const dir = copyFixture(id, variant);
+  const server = join(dir, 'src', 'server.ts');
+  writeFileSync(server, edit(readFileSync(server, 'utf8')));
   return dir;
 }
 

@@ -79,10 +79,10 @@ interface FixtureRun {
 }
 
 /**
- * One fixture, start to end: copy, `npm install` its own dependencies, commit, `parapet install`
- * with `flags`, then `tsc --noEmit` when it is TypeScript. The checks after it are the caller's.
+ * One fixture, start to end: copy, `npm install` its own dependencies, commit, `prepare` (a build),
+ * then `parapet install` with `flags`. The checks after it are the caller's.
  */
-async function installFixture(name: string, flags: readonly string[] = []): Promise<FixtureRun> {
+async function installFixture(name: string, flags: readonly string[] = [], prepare?: (dir: string) => Promise<void>): Promise<FixtureRun> {
   const dir = mkdtempSync(join(work, `${name}-`));
   cpSync(join(fixtures, name), dir, { recursive: true });
   await ok(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
@@ -91,6 +91,7 @@ async function installFixture(name: string, flags: readonly string[] = []): Prom
   await ok('git', ['init', '-q'], dir);
   await ok('git', ['add', '-A'], dir);
   await ok('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-qm', 'the app'], dir);
+  await prepare?.(dir);
   const install = await parapet(dir, ['install', '--from', packs, ...flags]);
   return { dir, install };
 }
@@ -110,6 +111,9 @@ async function scrape(base: string, route: string) {
   expect(samples).toContainEqual(expect.objectContaining({ name: 'parapet_http_server_requests_total', labels: { route, method: 'GET', status_class: '2xx', status_code: '200' }, value: 1 }));
 }
 
+/** Installed without --webhook: the config routes alerts to /parapet/alertmanager, which is not mounted yet. */
+const NO_WEBHOOK = ['webhook-route'];
+
 interface DoctorReport {
   exitCode: number;
   findings: { id: string; status: 'info' | 'warn' | 'error' | 'skip'; message: string }[];
@@ -118,7 +122,8 @@ interface DoctorReport {
 /**
  * The Day-1 flow's last steps on the installed app: generate the artifacts with the script the
  * installer added, then `parapet doctor` with the live /metrics check against the running app.
- * No finding is an error; the only warnings allowed are the ones named (the deny-all authorize stub).
+ * No finding is an error; the only warnings allowed are the ones named (the deny-all authorize stub;
+ * without --webhook, the config's webhookUrl that no route serves yet).
  */
 async function doctor(run: FixtureRun, base: string, allowedWarnings: readonly string[] = []) {
   await ok(npm, ['run', 'parapet:gen'], run.dir);
@@ -134,6 +139,18 @@ async function doctor(run: FixtureRun, base: string, allowedWarnings: readonly s
     expect(report.findings.find((f) => f.id === id)?.status, id).toBe('info');
   }
   expect({ code: result.code, exitCode: report.exitCode }).toEqual({ code: 0, exitCode: 0 });
+}
+
+/**
+ * `npx parapet doctor` in the project runs the @parapet/cli the installer added: its findings link
+ * the guide shipped in that package, by a path that opens from the project, with the repository's text.
+ */
+async function projectGuide(run: FixtureRun) {
+  const result = await sh(npm, ['exec', '--', 'parapet', 'doctor', '--json'], run.dir);
+  const report = JSON.parse(result.stdout) as { findings: { id: string; docs: string }[] };
+  expect(report.findings[0]).toMatchObject({ id: 'config-load', docs: 'node_modules/@parapet/cli/TROUBLESHOOTING.md#config-load' });
+  const { shippedTroubleshooting } = await import('../scripts/troubleshooting.mjs');
+  expect(readFileSync(join(run.dir, 'node_modules', '@parapet', 'cli', 'TROUBLESHOOTING.md'), 'utf8')).toBe(shippedTroubleshooting(readFileSync(join(repoRoot, 'docs', 'troubleshooting.md'), 'utf8')));
 }
 
 /** A second run: nothing to do, and not one byte of the project changes. */
@@ -173,7 +190,8 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     expect(run.install.stdout).toContain('parapet install: Express 4, app `app` in server.js (JavaScript, ES modules, npm)');
     const app = await start(run.dir, 'server.js', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
     await scrape(app.base, '/');
-    await doctor(run, app.base);
+    await doctor(run, app.base, NO_WEBHOOK);
+    await projectGuide(run);
     await app.stop();
     await installAgain(run);
   });
@@ -185,7 +203,7 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     expect(readFileSync(join(run.dir, 'app.js'), 'utf8')).toContain("const { instrument, metricsHandler } = require('@parapet/express');");
     const app = await start(run.dir, 'app.js', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
     await scrape(app.base, '/');
-    await doctor(run, app.base);
+    await doctor(run, app.base, NO_WEBHOOK);
     await app.stop();
     await installAgain(run);
   });
@@ -209,7 +227,7 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     await typecheck(run.dir);
     const app = await start(run.dir, 'src/index.ts', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
     await scrape(app.base, '/');
-    await doctor(run, app.base);
+    await doctor(run, app.base, NO_WEBHOOK);
     await app.stop();
     await installAgain(run);
 
@@ -225,6 +243,28 @@ describe('parapet install on real apps (packed packages, plain npm)', () => {
     await doctor(run, again.base, ['operator-auth']);
     await again.stop();
     await installAgain(run, flags);
+  });
+
+  it('a built TypeScript app (main and start run dist/index.js, dist/ git-ignored): src/index.ts is edited, dist/ only by the next build', async () => {
+    let built = '';
+    const run = await installFixture('express-built-ts', [], async (dir) => {
+      await ok('npx', ['tsc'], dir);
+      built = readFileSync(join(dir, 'dist', 'index.js'), 'utf8');
+    });
+    expect(run.install).toMatchObject({ code: 0, stderr: '' });
+    expect(run.install.stdout).toContain('parapet install: Express 5, app `app` in src/index.ts (TypeScript, ES modules, npm)');
+    expect(readFileSync(join(run.dir, 'src', 'index.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
+    expect(readFileSync(join(run.dir, 'dist', 'index.js'), 'utf8')).toBe(built);
+    // The summary says to build before starting; doing so puts the edit into what runs.
+    expect(run.install.stdout).toContain('  npm run build ');
+    await typecheck(run.dir);
+    await ok(npm, ['run', 'build'], run.dir);
+    expect(readFileSync(join(run.dir, 'dist', 'index.js'), 'utf8')).toContain('metricsHandler()');
+    const app = await start(run.dir, 'dist/index.js', { PARAPET_METRICS_TOKENS: METRICS_TOKEN });
+    await scrape(app.base, '/');
+    await doctor(run, app.base, NO_WEBHOOK);
+    await app.stop();
+    await installAgain(run);
   });
 
   it('an app whose shape is not recognized: entry file untouched, snippet printed, the app still runs', async () => {

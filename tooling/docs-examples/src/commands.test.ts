@@ -150,7 +150,15 @@ async function runParapet(args: string[]): Promise<{ code: number | null; stdout
   const dir = mkdtempSync(join(tmpdir(), 'parapet-doc-command-'));
   scratchDirs.push(dir);
   const parsed = parseArgs(args);
-  if (parsed.kind === 'install') return run(process.execPath, [bin, ...args], installFixture(dir));
+  if (parsed.kind === 'install') {
+    // `--from "$PACKS"`: the packs/ folder `npm run pack` wrote, set in an earlier block. install
+    // checks that it exists before anything else; the fixture already lists every package, so an
+    // empty folder stands in for it (nothing is installed from it).
+    const packs = mkdtempSync(join(tmpdir(), 'parapet-doc-packs-'));
+    scratchDirs.push(packs);
+    const real = args.map((arg) => (arg === parsed.from && arg.startsWith('$') ? packs : arg));
+    return run(process.execPath, [bin, ...real], installFixture(dir));
+  }
   const config = 'config' in parsed ? parsed.config : 'parapet.config.ts';
   const file = join(dir, config);
   mkdirSync(dirname(file), { recursive: true });

@@ -5,4 +5,6 @@ import type { Io } from '../io.js';
 export interface CommandContext {
   readonly io: Io;
   readonly loadConfig: (path: string) => Promise<ParapetConfig>;
+  /** Absolute path of the troubleshooting guide (see `MainOptions.troubleshooting`). */
+  readonly troubleshooting?: string;
 }

@@ -1,8 +1,9 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { CHECKS } from '../doctor/registry.js';
 import { formatReport, report, runChecks, THRESHOLDS, type Threshold } from '../doctor/run.js';
 import { doctorContext } from '../doctor/context.js';
-import type { DoctorOptions } from '../doctor/types.js';
+import { DOCS_PAGE, type DoctorOptions } from '../doctor/types.js';
 import type { CommandContext } from './context.js';
 
 export interface DoctorArgs extends DoctorOptions {
@@ -41,12 +42,23 @@ export function doctorArgs(values: Record<string, string | boolean | undefined>,
 }
 
 /**
+ * How a finding names the troubleshooting guide: relative to the project when the file is inside it
+ * (`node_modules/@parapet/cli/TROUBLESHOOTING.md`, or `docs/troubleshooting.md` in the Parapet
+ * repository), absolute otherwise (an `npx` cache, a global install).
+ */
+export function docsPage(cwd: string, file: string | undefined): string {
+  if (file === undefined) return DOCS_PAGE;
+  const near = relative(cwd, file);
+  return (near.startsWith('..') || isAbsolute(near) ? file : near).split(sep).join('/');
+}
+
+/**
  * `parapet doctor`: runs every check (doctor/registry.ts) and prints one line per finding, or the
  * JSON report with `--json`. Exit 1 when a finding is at or above the threshold (error; warn with
  * `--ci` / `--threshold warn`), else 0. Findings never throw: usage errors exit 2 as elsewhere.
  */
-export async function doctor(args: DoctorArgs, { io, loadConfig }: CommandContext, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const context = doctorContext(args, io, env, loadConfig);
+export async function doctor(args: DoctorArgs, { io, loadConfig, troubleshooting }: CommandContext, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const context = doctorContext(args, io, env, loadConfig, docsPage(io.cwd, troubleshooting));
   const result = report(await runChecks(CHECKS, context), args.threshold);
   io.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
   return result.exitCode;

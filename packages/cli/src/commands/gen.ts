@@ -5,6 +5,7 @@ import {
   type ParapetConfig,
 } from '@parapet/core/slo';
 import { CliError } from '../errors.js';
+import { GENERATED_DIR } from '../install/features.js';
 import type { Io } from '../io.js';
 import { plural } from '../plural.js';
 import type { CommandContext } from './context.js';
@@ -20,7 +21,7 @@ export interface GenArgs {
 }
 
 /** Output folder when `--out` is not given, relative to the working folder. */
-export const defaultOut = (target: Target): string => `parapet/${target}`;
+export const defaultOut = (target: Target): string => `${GENERATED_DIR}/${target}`;
 
 /** Its lines in `parapet help`. */
 export const genHelp = {

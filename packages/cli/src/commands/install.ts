@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { PackageManager } from '../project/index.js';
-import { DEFAULT_DATA_DIR, ENV } from '../install/features.js';
+import { DEFAULT_DATA_DIR, ENV, MAKE_TOKEN, MIN_TOKEN_LENGTH } from '../install/features.js';
 import { unifiedDiff } from '../install/files.js';
 import { applyPlan, checkCleanTree, planInstall, type InstallPlan } from '../install/plan.js';
 import type { CommandContext } from './context.js';
@@ -56,14 +56,19 @@ function manualPart(plan: InstallPlan, dryRun: boolean): string {
 
 function nextSteps(plan: InstallPlan, features: InstallArgs): string {
   const run = RUN[plan.project.packageManager];
-  const steps: [string, string][] = [
-    ['git diff', 'review what was written'],
-    [`${ENV.metricsTokens}=<secret> ${run} start`, 'then: curl -H "authorization: Bearer <secret>" http://localhost:3000/metrics'],
-  ];
+  const steps: [string, string][] = [['git diff', 'review what was written']];
+  // `start` runs the compiled file (dist/index.js): the edit to its source shows only after a build.
+  const output = plan.project.entry?.output;
+  if (output && plan.entry.kind !== 'manual') {
+    const build = plan.project.packageJson?.scripts?.build ? `${run} build` : 'npx tsc';
+    steps.push([build, `compile ${plan.entry.path} to ${output} first: start runs the build output`]);
+  }
+  steps.push([MAKE_TOKEN, `make a <secret>: at least ${MIN_TOKEN_LENGTH} characters (the doctor refuses shorter ones)`]);
+  steps.push([`${ENV.metricsTokens}=<secret> ${run} start`, 'then: curl -H "authorization: Bearer <secret>" http://localhost:3000/metrics']);
   const store = features.webhook || features.operatorApi || features.workbench;
   if (store && !features.migrations) steps.push([`npx parapet migrate --database-url pglite:${DEFAULT_DATA_DIR}`, 'create the evidence tables (or install again with --migrations)']);
   steps.push([`${run} parapet:gen`, 'Prometheus rules, Alertmanager config, Grafana dashboards']);
-  steps.push(['npx parapet doctor', 'check the setup; each finding links docs/troubleshooting.md']);
+  steps.push(['npx parapet doctor', 'check the setup; each finding links its section of node_modules/@parapet/cli/TROUBLESHOOTING.md']);
   const width = Math.max(...steps.map(([command]) => command.length)) + 3;
   return `Next:\n${steps.map(([command, why]) => `  ${command.padEnd(width)}${why}\n`).join('')}`;
 }

@@ -2,12 +2,12 @@
 import type { ParapetConfig } from '@parapet/core/slo';
 import type { Io } from '../io.js';
 import { analyzeProject, type SourceResult } from './source.js';
-import type { DoctorContext, DoctorOptions } from './types.js';
+import { DOCS_PAGE, type DoctorContext, type DoctorOptions } from './types.js';
 
 /** Live checks give up after this long per request: a doctor must answer, not hang. */
 const FETCH_TIMEOUT_MS = 10_000;
 
-export function doctorContext(options: DoctorOptions, io: Io, env: NodeJS.ProcessEnv, loadConfig: (path: string) => Promise<ParapetConfig>): DoctorContext {
+export function doctorContext(options: DoctorOptions, io: Io, env: NodeJS.ProcessEnv, loadConfig: (path: string) => Promise<ParapetConfig>, docs: string = DOCS_PAGE): DoctorContext {
   let config: Promise<ParapetConfig> | undefined;
   let source: SourceResult | undefined;
   return {
@@ -15,6 +15,7 @@ export function doctorContext(options: DoctorOptions, io: Io, env: NodeJS.Proces
     cwd: io.cwd,
     env,
     options,
+    docs,
     config: () => (config ??= loadConfig(options.config)),
     source: () => (source ??= analyzeProject(io.cwd, options.entry)),
     fetch: (url, init = {}) => fetch(url, { ...init, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }),

@@ -52,13 +52,59 @@ function postgresUrl(context: DoctorContext, otherwise: string): string | Outcom
   return isPostgres(url) ? url : skip(`${redact(url)} ${otherwise}`);
 }
 
+/** A `createEvidenceStore({ … })` of the entry file that keeps its data in embedded PGlite (no `database` option). */
+interface EmbeddedStore {
+  readonly at: string;
+  /** `dataDir` when the source says (a literal, or `process.env.X ?? 'default'`). */
+  readonly dataDir: string | undefined;
+  /** `migrate` as written: a literal, absent (the store's default: true), or decided at run time. */
+  readonly migrate: boolean | 'dynamic';
+}
+
+function embeddedStores(context: DoctorContext): EmbeddedStore[] {
+  const source = context.source();
+  if (!('entry' in source)) return [];
+  return source.entry.calls
+    .filter((c) => c.kind === 'evidence-store' && !property(c.options, 'database'))
+    .map((c) => {
+      const dataDir = property(c.options, 'dataDir');
+      const migrate = property(c.options, 'migrate');
+      const value = migrate?.type === 'ObjectProperty' ? migrate.value : undefined;
+      return {
+        at: `${source.entry.file}:${c.line}`,
+        dataDir: dataDir?.type === 'ObjectProperty' ? staticString(dataDir.value, context.env) : undefined,
+        migrate: migrate === undefined ? true : value?.type === 'BooleanLiteral' ? value.value : 'dynamic',
+      };
+    });
+}
+
+/**
+ * No PostgreSQL URL: what the entry file's embedded PGlite store does about migrations, read from
+ * its createEvidenceStore options. The data directory itself is not opened (the app may hold it).
+ */
+function embeddedMigrations(context: DoctorContext, url: string | undefined): Outcome {
+  const stores = embeddedStores(context);
+  if (stores.length === 0) return skip(url ? `${redact(url)} is not PostgreSQL, and the entry file opens no embedded evidence store (createEvidenceStore) to read migrate from.` : NO_URL);
+  const off = stores.filter((s) => s.migrate === false);
+  if (off.length > 0) {
+    const dir = (url?.startsWith('pglite:') ? url.slice('pglite:'.length) : off[0]!.dataDir) ?? '<dataDir>';
+    return warn(
+      `The embedded PGlite evidence store (${off.map((s) => s.at).join(', ')}) is opened with migrate: false: it does not create its tables, so the Alertmanager webhook and the operator API fail until the migrations are applied.`,
+      `With the app stopped (a PGlite directory has one user at a time), run npx parapet migrate --database-url pglite:${dir}; or run npx @parapet/cli install --migrations again, which sets migrate: true so the app applies them at startup.`,
+    );
+  }
+  if (stores.some((s) => s.migrate === 'dynamic')) return skip(`The migrate option of createEvidenceStore (${stores.map((s) => s.at).join(', ')}) is decided at run time; pass --database-url pglite:<dir> with the app stopped and run npx parapet migrate to be sure.`);
+  return ok(`The embedded PGlite evidence store (${stores.map((s) => s.at).join(', ')}) applies pending migrations when the app opens it (migrate: true, createEvidenceStore's default); its data directory is not opened here while the app may run.`);
+}
+
 const migrationsApplied: Check = {
   id: 'migrations-applied',
   title: 'The evidence store migrations are applied',
   group: 'database',
   async run(context) {
-    const url = postgresUrl(context, 'is not PostgreSQL: an embedded PGlite store migrates itself when createEvidenceStore() opens it, and its data directory is not opened here while the app may run.');
-    if (isOutcome(url)) return url;
+    const given = databaseUrlOf(context);
+    if (given === undefined || !isPostgres(given)) return embeddedMigrations(context, given);
+    const url = given;
     const evidence = (await loadEvidence('doctor')) as unknown as { evidenceMigrations: Record<string, unknown>; MIGRATION_TABLE: string };
     const expected = Object.keys(evidence.evidenceMigrations).sort();
     let applied: string[];

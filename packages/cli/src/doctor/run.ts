@@ -3,7 +3,7 @@
  * stop the others: it becomes an `error` finding under its own id that names the bug, because a
  * doctor that crashes (or silently skips) tells the user nothing.
  */
-import { DOCS_PAGE, STATUSES, type Check, type DoctorContext, type Finding, type Status } from './types.js';
+import { STATUSES, type Check, type DoctorContext, type Finding, type Status } from './types.js';
 
 /** `--threshold`: the lowest status that fails the run. */
 export type Threshold = 'error' | 'warn';
@@ -24,7 +24,7 @@ export async function runChecks(checks: readonly Check[], context: DoctorContext
   const findings: Finding[] = [];
   // One at a time: checks share memoised inputs and some open the database; the order is the report's.
   for (const check of checks) {
-    const base = { id: check.id, title: check.title, group: check.group, docs: `${DOCS_PAGE}#${check.id}` };
+    const base = { id: check.id, title: check.title, group: check.group, docs: `${context.docs}#${check.id}` };
     try {
       const outcome = await check.run(context);
       findings.push({ ...base, ...outcome });
@@ -49,7 +49,8 @@ export function report(findings: readonly Finding[], threshold: Threshold): Doct
   return { version: 1, threshold, exitCode: failing ? 1 : 0, summary, findings };
 }
 
-const LABEL: Record<Status, string> = { error: 'ERROR', warn: 'WARN ', info: 'ok   ', skip: 'skip ' };
+/** The status words of the JSON report and the docs, padded to one width. */
+const LABEL: Record<Status, string> = { error: 'ERROR', warn: 'WARN ', info: 'info ', skip: 'skip ' };
 
 /** The human report: one line per check, then what is wrong and how to fix it for warn and error. */
 export function formatReport(doctor: DoctorReport): string {
@@ -63,7 +64,7 @@ export function formatReport(doctor: DoctorReport): string {
     }
   }
   const { error, warn, info, skip } = doctor.summary;
-  lines.push('', `${error} error${error === 1 ? '' : 's'}, ${warn} warning${warn === 1 ? '' : 's'}, ${info} ok, ${skip} skipped (threshold: ${doctor.threshold}).`);
+  lines.push('', `${error} error${error === 1 ? '' : 's'}, ${warn} warning${warn === 1 ? '' : 's'}, ${info} info, ${skip} skipped (threshold: ${doctor.threshold}).`);
   if (skip > 0) lines.push('Skipped checks say which input they need (--url, --prometheus, --alertmanager, --database-url).');
   return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as t from '@babel/types';
+import { MAKE_TOKEN, MIN_TOKEN_LENGTH } from '../install/features.js';
+import { importLines, pieces } from '../install/snippet.js';
 import { plural } from '../plural.js';
+import type { FrameworkName } from '../project/index.js';
 import { walk } from '../project/ast.js';
 import { covers, property, RAW_BODY_KINDS, type EntryAnalysis, type FactoryCall } from './source.js';
 import { error, ok, skip, warn, type Check, type DoctorContext, type Outcome } from './types.js';
@@ -19,6 +22,13 @@ function withEntry(context: DoctorContext, inspect: (entry: EntryAnalysis) => Ou
 
 const at = (entry: EntryAnalysis, line: number) => `${entry.file}:${line}`;
 const metricsMounts = (entry: EntryAnalysis) => entry.mounts.filter((m) => m.handlers.some((h) => h.has('metrics')));
+
+/** What the installer adds for /metrics (its own snippet, so the two never disagree): the route and its import. */
+function metricsFix(framework: FrameworkName): string {
+  const piece = pieces({ framework, language: 'ts', app: 'app', features: {} }).find((p) => p.id === 'metrics')!;
+  const route = piece.app.filter((line) => !line.startsWith('//')).join(' ').replace(/;$/, '');
+  return `${route} (${importLines(piece.imports, 'esm').join(' ').replace(/;$/, '')})`;
+}
 
 const metricsRoute: Check = {
   id: 'metrics-route',
@@ -38,9 +48,7 @@ const metricsRoute: Check = {
       if (mounts.length === 0) {
         return error(
           `${entry.file} mounts no Parapet metrics endpoint: Prometheus has nothing to scrape, so no SLO can be evaluated.`,
-          entry.framework === 'express'
-            ? "Add app.get('/metrics', metricsHandler()) (import { metricsHandler } from '@parapet/express'), or run npx @parapet/cli install."
-            : "Add app.get('/metrics', (c) => metrics(c.req.raw)) with const metrics = parapet.metricsHandler() (or @parapet/hono's mount), or run npx @parapet/cli install.",
+          `Add ${metricsFix(entry.framework)}, or run npx @parapet/cli install.`,
         );
       }
       const paths = mounts.flatMap((m) => m.paths);
@@ -108,8 +116,6 @@ function envFiles(cwd: string): Map<string, { file: string; value: string }> {
   return found;
 }
 
-/** Shorter than this, a token can be guessed; 32 random characters is what the docs suggest. */
-const MIN_TOKEN_LENGTH = 16;
 
 const productionToken: Check = {
   id: 'production-token',
@@ -137,7 +143,7 @@ const productionToken: Check = {
         else if (value.split(',').some((token) => token.trim().length < MIN_TOKEN_LENGTH)) problems.push(`${variable} (${what}) holds a token shorter than ${MIN_TOKEN_LENGTH} characters: guessable`);
       }
       if (problems.length > 0) {
-        return error(`${plural(problems.length, 'token problem')}: Parapet's endpoints are open or weakly protected.`, `Use long random tokens (e.g. node -e "console.log(crypto.randomBytes(24).toString('base64url'))"), from the environment, and never allowUnauthenticated in production.`, problems);
+        return error(`${plural(problems.length, 'token problem')}: Parapet's endpoints are open or weakly protected.`, `Use long random tokens (e.g. ${MAKE_TOKEN}), from the environment, and never allowUnauthenticated in production.`, problems);
       }
       if (missing.length > 0) {
         return warn(
@@ -226,6 +232,41 @@ const webhookRawBody: Check = {
   },
 };
 
+/** Methods that answer Alertmanager's POST on a path. */
+const POST_METHODS = new Set(['post', 'all', 'use', 'on', 'route', 'mount']);
+
+const webhookRoute: Check = {
+  id: 'webhook-route',
+  title: "The config's Alertmanager webhook URL is a route the app serves",
+  group: 'source',
+  async run(context) {
+    let webhookUrl: string | undefined;
+    try {
+      webhookUrl = (await context.config()).alertmanager?.webhookUrl;
+    } catch {
+      return skip(`${context.options.config} did not load (see config-load).`);
+    }
+    if (!webhookUrl) return skip('The config has no alertmanager.webhookUrl (parapet gen alertmanager is not used).');
+    let path: string;
+    try {
+      path = new URL(webhookUrl).pathname;
+    } catch {
+      return skip(`alertmanager.webhookUrl ${JSON.stringify(webhookUrl)} is not a URL (parapet gen alertmanager says so).`);
+    }
+    return withEntry(context, (entry) => {
+      const webhooks = entry.mounts.filter((m) => m.handlers.some((h) => h.has('alertmanager-webhook')));
+      const serving = webhooks.filter((m) => POST_METHODS.has(m.method) && (m.method === 'post' ? m.paths.includes(path) : covers(m.paths, path)));
+      if (serving.length > 0) return ok(`${entry.file} serves Alertmanager's webhook at ${path} (${serving.map((m) => at(entry, m.line)).join(', ')}), where alertmanager.webhookUrl points.`);
+      const elsewhere = webhooks.map((m) => `${at(entry, m.line)}: the webhook is mounted at ${m.paths.join(', ') || '(no path)'}`);
+      return warn(
+        `alertmanager.webhookUrl (${webhookUrl}) posts every alert to ${path}, but ${entry.file} mounts no Alertmanager webhook (createAlertmanagerWebhook from @parapet/evidence-pg) there: each notification fails (404) and no incident is recorded.`,
+        `Mount it: npx @parapet/cli install --webhook adds POST /parapet/alertmanager; or set webhookUrl to the path where you mounted createAlertmanagerWebhook. The host must be the app as Alertmanager reaches it (localhost only when both run on one host).`,
+        elsewhere.length > 0 ? elsewhere : undefined,
+      );
+    });
+  },
+};
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 const mcpOrigin: Check = {
@@ -252,4 +293,4 @@ const mcpOrigin: Check = {
   },
 };
 
-export const sourceChecks: readonly Check[] = [metricsRoute, metricsToken, productionToken, operatorAuth, webhookRawBody, mcpOrigin];
+export const sourceChecks: readonly Check[] = [metricsRoute, metricsToken, productionToken, operatorAuth, webhookRawBody, webhookRoute, mcpOrigin];

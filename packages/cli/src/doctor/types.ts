@@ -30,7 +30,11 @@ export interface Finding extends Outcome {
   readonly id: string;
   readonly title: string;
   readonly group: CheckGroup;
-  /** `docs/troubleshooting.md#<id>`. */
+  /**
+   * `<guide>#<id>`: the troubleshooting guide as the user can open it from the project
+   * (`node_modules/@parapet/cli/TROUBLESHOOTING.md#<id>`; `docs/troubleshooting.md#<id>` in the
+   * Parapet repository).
+   */
   readonly docs: string;
 }
 
@@ -56,6 +60,8 @@ export interface DoctorContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly options: DoctorOptions;
+  /** The troubleshooting guide's path, as findings print it (without `#<id>`). */
+  readonly docs: string;
   /** The loaded config; throws what `loadConfig` throws. */
   config(): Promise<ParapetConfig>;
   /** The entry file's analysis (computed once), or why there is none. */
@@ -71,6 +77,7 @@ export interface Check {
   run(context: DoctorContext): Promise<Outcome>;
 }
 
+/** The guide in the Parapet repository: the source of the TROUBLESHOOTING.md that ships in the package. */
 export const DOCS_PAGE = 'docs/troubleshooting.md';
 
 /** Shorthands the checks use. */

@@ -29,8 +29,11 @@ export default defineConfig({
     }),
   ],
   alertmanager: {
-    // Where Alertmanager reaches your app's webhook (\`parapet install --webhook\` mounts it), and the
-    // file holding the token it sends (one of PARAPET_WEBHOOK_TOKENS in the app).
+    // Alertmanager sends every alert to this URL, so the app must serve the route: POST
+    // /parapet/alertmanager, which \`npx @parapet/cli install --webhook\` mounts (until then alerts get a
+    // 404; \`parapet doctor\` warns: webhook-route). The host is your app as Alertmanager reaches it:
+    // localhost only when both run on the same host. bearerTokenFile holds the token Alertmanager
+    // sends (one of PARAPET_WEBHOOK_TOKENS in the app).
     webhookUrl: 'http://localhost:3000/parapet/alertmanager',
     bearerTokenFile: '/etc/alertmanager/secrets/parapet-webhook-token',
   },

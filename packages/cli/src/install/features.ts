@@ -33,11 +33,20 @@ export const ENV = {
   dataDir: 'PARAPET_DATA_DIR',
 } as const;
 
+/** Shorter tokens can be guessed: the doctor's production-token check refuses them. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** A random token (32 characters), the command the summary and the doctor print. */
+export const MAKE_TOKEN = `node -e "console.log(crypto.randomBytes(24).toString('base64url'))"`;
+
 /**
  * Where the evidence store keeps its embedded database when PARAPET_DATA_DIR is not set: one level
  * below the project (PGlite creates the folder but not its parents), git-ignored by the install.
  */
 export const DEFAULT_DATA_DIR = 'parapet-data';
+
+/** Where `parapet gen <target>` writes by default (`parapet/<target>`): generated, git-ignored by the install. */
+export const GENERATED_DIR = 'parapet';
 
 export const ADAPTER: Record<FrameworkName, '@parapet/express' | '@parapet/hono'> = {
   express: '@parapet/express',

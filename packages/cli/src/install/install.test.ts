@@ -2,12 +2,12 @@
 // copies already declare every package Parapet would add, so no package manager runs here (the
 // e2e test, test/install.e2e.test.ts, installs for real).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import { packageDir, snapshot } from '../test-support.js';
+import { buildWithTsc, commitAll, packageDir, snapshot } from '../test-support.js';
 import { packagesFor } from './features.js';
 import { writeAtomic } from './files.js';
 import { installSteps } from './packages.js';
@@ -51,12 +51,16 @@ describe('parapet install', () => {
       'Changed:\n' +
         '  parapet.config.ts    created: the web-saas starter pack and the Alertmanager webhook receiver\n' +
         '  package.json         scripts: parapet:gen\n' +
+        '  .gitignore           /parapet/: what `parapet:gen` generates\n' +
         '  src/server.ts        added:\n' +
         "                         attach(): records into prom-client's global registry\n" +
         '                         instrument(app): requests counted by route template\n' +
         '                         GET /metrics: bearer tokens from PARAPET_METRICS_TOKENS\n',
     );
     expect(first.stdout).toContain('Next:\n  git diff');
+    expect(first.stdout).toMatch(/\n  node -e "console\.log\(crypto\.randomBytes\(24\)\.toString\('base64url'\)\)" +make a <secret>: at least 16 characters \(the doctor refuses shorter ones\)\n  PARAPET_METRICS_TOKENS=<secret> npm run start /);
+    // The app runs its source (node src/server.ts): no build step.
+    expect(first.stdout).not.toContain('npm run build');
     expect(first.stdout).toContain('npm run parapet:gen');
     expect(readFileSync(join(dir, 'src/server.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
     expect(readFileSync(join(dir, 'parapet.config.ts'), 'utf8')).toContain("webSaas({");
@@ -68,6 +72,22 @@ describe('parapet install', () => {
     const second = await run(dir);
     expect(second).toEqual({ code: 0, stderr: '', stdout: 'parapet install: Express 5, app `app` in src/server.ts (TypeScript, ES modules, npm)\nNothing to do: Parapet is already set up here; no file changed and nothing was installed.\n' });
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a built TypeScript app (main and start run dist/index.js): src/index.ts is edited, dist/ is not touched', async () => {
+    const dir = copy('express-built-ts');
+    commitAll(dir);
+    buildWithTsc(dir);
+    const built = snapshot(join(dir, 'dist'));
+    const { code, stdout, stderr } = await run(dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('parapet install: Express 5, app `app` in src/index.ts (TypeScript, ES modules, npm)\n');
+    expect(stdout).toContain('  src/index.ts         added:\n');
+    expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toContain("app.get('/metrics', metricsHandler());");
+    expect(snapshot(join(dir, 'dist'))).toEqual(built);
+    // `npm start` runs dist/index.js: build before starting, or the edit is not in what runs.
+    expect(stdout).toMatch(/\n  npm run build +compile src\/index\.ts to dist\/index\.js first: start runs the build output\n  node -e .*\n  PARAPET_METRICS_TOKENS=<secret> npm run start /);
   });
 
   it('--dry-run prints a unified diff of every file and writes nothing', async () => {
@@ -83,7 +103,7 @@ describe('parapet install', () => {
     expect(stdout).toContain(" const app = new Hono<Env>()\n+// Parapet (added by `parapet install`, yours to edit): record HTTP metrics into prom-client.\n+attach();\n");
     expect(stdout).toContain("+app.post('/parapet/alertmanager', (c) => parapetWebhook(c.req.raw));");
     // The embedded evidence database stays out of git.
-    expect(stdout).toContain('--- a/.gitignore\n+++ b/.gitignore\n@@ -1,1 +1,2 @@\n node_modules/\n+/parapet-data/\n');
+    expect(stdout).toContain('--- a/.gitignore\n+++ b/.gitignore\n@@ -1,1 +1,3 @@\n node_modules/\n+/parapet/\n+/parapet-data/\n');
     expect(stdout).toContain('\nDry run: nothing was written and nothing was installed.\n');
   });
 
@@ -122,11 +142,20 @@ describe('parapet install', () => {
     expect(forced.code).toBe(0);
     expect(readFileSync(join(dir, 'server.js'), 'utf8')).toContain('instrument(app);');
 
+    expect(forced.stdout).toContain('  .gitignore           /parapet/: what `parapet:gen` generates\n');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'parapet');
+    // `npm run parapet:gen` writes parapet/<target>: ignored, so the tree stays clean for the next install.
+    mkdirSync(join(dir, 'parapet', 'prometheus'), { recursive: true });
+    writeFileSync(join(dir, 'parapet', 'prometheus', 'rules.yml'), 'groups: []\n');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
     expect((await run(dir, '--webhook')).code).toBe(0);
-    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n/parapet-data/\n');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n/parapet/\n/parapet-data/\n');
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe(' M .gitignore\n M server.js\n');
+    // Idempotent: the lines are there (also written without the slashes), nothing more is added.
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\nparapet\nparapet-data/');
+    expect((await run(dir, '--webhook', '--force')).stdout).toContain('Nothing to do');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\nparapet\nparapet-data/');
   });
 
   it('an app it does not recognize: the entry file is untouched, the snippet printed, the other files written (and said so)', async () => {
@@ -156,6 +185,31 @@ describe('parapet install', () => {
     expect(await run(empty)).toMatchObject({ code: 2, stderr: expect.stringContaining('Neither express nor hono is in package.json.\nHow to fix:') });
     writeFileSync(join(empty, 'package.json'), '{"name":"x","dependencies":{"express":"^3.21.0"}}');
     expect(await run(empty)).toMatchObject({ code: 2, stderr: expect.stringContaining('express ^3.21.0 is not supported (Parapet supports express 4 and 5).') });
+  });
+
+  it('a mistyped flag: the error, a suggestion, install\'s own usage and where the rest is; not every command\'s usage', async () => {
+    const dir = copy('express4-esm');
+    const typo = await run(dir, '--dry-rn');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      'parapet: Unknown option --dry-rn. Did you mean --dry-run? parapet install takes --from, --dry-run, --force, --webhook, --operator-api, --workbench, --migrations and --help.\n\n' +
+        'Usage: parapet install [--dry-run] [--force] [--from <dir>] [--webhook] [--operator-api] [--workbench] [--migrations]\n' +
+        '  install  set Parapet up in this Express or Hono app: packages, entry file, parapet.config.ts, scripts\n\n' +
+        'Run parapet --help for every command and option.\n',
+    );
+    expect((await run(dir, '--webhok')).stderr).toContain('Did you mean --webhook?');
+    // Not near anything: no guess.
+    expect((await run(dir, '--bogus')).stderr).not.toContain('Did you mean');
+  });
+
+  it('--from a folder that does not exist fails first, also on an app already set up', async () => {
+    const dir = copy('express4-esm');
+    expect((await run(dir)).code).toBe(0);
+    expect((await run(dir)).stdout).toContain('Nothing to do');
+    const nope = join(tmpdir(), 'parapet-no-such-packs');
+    const failed = await run(dir, '--from', nope);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(new RegExp(`^parapet: --from ${nope}: no such folder\\.\\nHow to fix: pass the folder \`npm run pack\` wrote`));
   });
 
   it('unknown options and arguments are usage errors', async () => {
@@ -192,7 +246,7 @@ describe('failures after the start', () => {
       writeAtomic(file, text);
     };
     await expect(applyPlan(plan, { write })).rejects.toThrow(
-      'Writing src/server.ts failed: ENOSPC: no space left on device\nWritten before it: parapet.config.ts, package.json. Not written: src/server.ts.\n' +
+      'Writing src/server.ts failed: ENOSPC: no space left on device\nWritten before it: parapet.config.ts, package.json, .gitignore. Not written: src/server.ts.\n' +
         'How to fix: fix the cause (permissions, disk space), then run parapet install again: it completes what is missing and leaves the rest.',
     );
     // Running again completes it.

@@ -55,7 +55,8 @@ export function installSteps(manager: PackageManager, specs: readonly PackageSpe
   return steps;
 }
 
-function listTarballs(dir: string): string[] {
+/** The files of the `--from` folder; a folder that does not exist is a usage error, whatever else is to do. */
+export function listTarballs(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {

@@ -10,11 +10,11 @@ import { CliError } from '../errors.js';
 import { detectProject, type AppCandidate, type Project } from '../project/index.js';
 import { editEntry } from './codemod.js';
 import { configSource, existingConfig } from './config-file.js';
-import { DEFAULT_DATA_DIR, normalizeFeatures, packagesFor, type Features } from './features.js';
+import { DEFAULT_DATA_DIR, GENERATED_DIR, normalizeFeatures, packagesFor, type Features } from './features.js';
 import { writeAtomic, type FileChange } from './files.js';
 import { uncommittedChanges } from './git.js';
 import { addScripts } from './package-json.js';
-import { installSteps, missingPackages, runStep, type InstallStep } from './packages.js';
+import { installSteps, listTarballs, missingPackages, runStep, type InstallStep } from './packages.js';
 import { manualSnippet, type Piece } from './snippet.js';
 
 export interface InstallOptions {
@@ -62,6 +62,8 @@ function checkProject(project: Project): asserts project is InstallPlan['project
 
 /** Reads the project and decides every change. Writes nothing, installs nothing. */
 export function planInstall(root: string, options: InstallOptions): InstallPlan {
+  // --from first: a wrong folder is an error even when nothing needs installing (an app already set up).
+  if (options.from !== undefined) listTarballs(options.from);
   const project = detectProject(root);
   checkProject(project);
   const framework = project.framework.name;
@@ -87,11 +89,13 @@ export function planInstall(root: string, options: InstallOptions): InstallPlan 
   if (scripts) files.push({ path: 'package.json', before: manifestText, after: scripts.text, summary: `scripts: ${scripts.added.join(', ')}` });
   else kept.push('package.json scripts (parapet:gen exists)');
 
-  // The embedded database is data, not source: keep it out of git (and out of the clean-tree check).
-  if (features.store) {
-    const ignore = gitignoreWith(root, `/${DEFAULT_DATA_DIR}/`);
-    if (ignore) files.push(ignore);
-  }
+  // Generated and data folders are not source: keep them out of git, and so out of the clean-tree
+  // check a later `parapet install` makes (`parapet:gen` output would otherwise block it).
+  const ignore = gitignoreWith(root, [
+    { line: `/${GENERATED_DIR}/`, why: 'what `parapet:gen` generates' },
+    ...(features.store ? [{ line: `/${DEFAULT_DATA_DIR}/`, why: "the evidence store's embedded database" }] : []),
+  ]);
+  if (ignore) files.push(ignore);
 
   const entry = planEntry(project, features);
   if (entry.change) files.push(entry.change);
@@ -100,12 +104,15 @@ export function planInstall(root: string, options: InstallOptions): InstallPlan 
   return { project, entry: entry.outcome, files, steps, kept };
 }
 
-function gitignoreWith(root: string, line: string): FileChange | undefined {
+/** `.gitignore` with the lines it lacks (`/x/`, `x/` or `x` already there counts), or undefined when it has them all. */
+function gitignoreWith(root: string, wanted: readonly { line: string; why: string }[]): FileChange | undefined {
   const file = join(root, '.gitignore');
   const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-  if (before?.split(/\r?\n/).some((l) => l.trim() === line || l.trim() === line.slice(1))) return undefined;
-  const after = (before === undefined || before === '' || before.endsWith('\n') ? (before ?? '') : `${before}\n`) + `${line}\n`;
-  return { path: '.gitignore', before, after, summary: `${line}: the evidence store's embedded database` };
+  const present = new Set((before ?? '').split(/\r?\n/).map((l) => l.trim().replace(/^\//, '').replace(/\/$/, '')));
+  const missing = wanted.filter(({ line }) => !present.has(line.replace(/^\//, '').replace(/\/$/, '')));
+  if (missing.length === 0) return undefined;
+  const after = (before === undefined || before === '' || before.endsWith('\n') ? (before ?? '') : `${before}\n`) + missing.map(({ line }) => `${line}\n`).join('');
+  return { path: '.gitignore', before, after, summary: missing.map(({ line, why }) => `${line}: ${why}`).join('; ') };
 }
 
 function planEntry(project: InstallPlan['project'], features: Partial<Features>): { outcome: EntryOutcome; change?: FileChange } {

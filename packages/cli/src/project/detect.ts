@@ -3,9 +3,11 @@
  * entry file. Read-only and synchronous (a handful of small files); `parapet install` acts on it
  * and `parapet doctor` reports from it.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, posix, resolve } from 'node:path';
+import { parseTsconfig } from 'get-tsconfig';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
 export type ModuleSystem = 'esm' | 'cjs';
@@ -36,6 +38,11 @@ export interface EntryFile {
   readonly path: string;
   /** Why this file: `package.json main`, `scripts.start`, `scripts.dev` or `common name`. */
   readonly reason: string;
+  /**
+   * The build output that `reason` names when `path` is its source (`dist/index.js` for
+   * `src/index.ts`): the app runs compiled code, so a change shows only after a build.
+   */
+  readonly output?: string;
 }
 
 export interface Project {
@@ -136,32 +143,113 @@ export function detectFramework(root: string, packageJson: PackageJson | undefin
   return found.find((f) => f.name === prefer) ?? found[0];
 }
 
-/** A source file named in a script: `node server.js`, `tsx watch src/index.ts`, `node --import tsx src/app.ts`. */
-function fileInScript(root: string, script: string | undefined): string | undefined {
-  if (!script) return undefined;
-  for (const word of script.split(/\s+/)) {
-    const file = word.replace(/^\.\//, '');
-    if (SOURCE_EXTENSIONS.includes(extname(file)) && existsSync(join(root, file))) return posix.normalize(file);
+/** Every file with a source extension named in a script: `node dist/index.js`, `tsx watch src/index.ts`. */
+function filesInScript(script: string | undefined): string[] {
+  return (script ?? '')
+    .split(/\s+/)
+    .map((word) => word.replace(/^['"]|['"]$/g, '').replace(/^\.\//, ''))
+    .filter((file) => SOURCE_EXTENSIONS.includes(extname(file)))
+    .map((file) => posix.normalize(file));
+}
+
+/** Where tsc writes and reads: tsconfig.json's outDir and rootDir (through `extends`), relative and `/`-separated. */
+interface BuildLayout {
+  readonly outDir: string | undefined;
+  /** Folders an output file's source may sit in: rootDir when set, else where `include` points, `src`, the root. */
+  readonly sourceRoots: readonly string[];
+}
+
+const relativeDir = (dir: string) => posix.normalize(dir.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
+
+function buildLayout(root: string): BuildLayout {
+  let config: ReturnType<typeof parseTsconfig> | undefined;
+  try {
+    config = existsSync(join(root, 'tsconfig.json')) ? parseTsconfig(join(root, 'tsconfig.json')) : undefined;
+  } catch {
+    config = undefined; // a tsconfig tsc cannot read either: nothing to map through
+  }
+  const options = config?.compilerOptions;
+  // outDir "." (output beside the sources) cannot tell outputs apart by folder: git-ignore decides then.
+  const outDir = options?.outDir === undefined || relativeDir(options.outDir) === '' ? undefined : relativeDir(options.outDir);
+  if (options?.rootDir !== undefined) return { outDir, sourceRoots: [relativeDir(options.rootDir)] };
+  // Without rootDir tsc uses the common folder of its inputs: usually the one `include` names.
+  const included = (config?.include ?? []).map((pattern) => relativeDir(pattern.split(/[*?{]/)[0] ?? '')).filter((dir) => !extname(dir));
+  return { outDir, sourceRoots: [...new Set([...included, 'src', ''])] };
+}
+
+/** The source extensions tsc compiles to `ext`, TypeScript first (allowJs copies .js through). */
+const SOURCES_OF: Record<string, readonly string[]> = { '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'], '.cjs': ['.cts', '.cjs'] };
+
+/** `dist/index.js` → `src/index.ts`: the existing source tsc compiles to an output file, through rootDir/outDir. */
+function sourceOf(root: string, file: string, layout: BuildLayout): string | undefined {
+  if (layout.outDir === undefined || !isUnder(file, layout.outDir)) return undefined;
+  const inOut = layout.outDir === '' ? file : file.slice(layout.outDir.length + 1);
+  const stem = inOut.slice(0, -extname(inOut).length);
+  for (const dir of layout.sourceRoots) {
+    for (const ext of SOURCES_OF[extname(inOut)] ?? []) {
+      const candidate = posix.join(dir, stem + ext);
+      if (existsSync(join(root, candidate))) return candidate;
+    }
   }
   return undefined;
 }
 
+const isUnder = (file: string, dir: string) => dir === '' || file.startsWith(`${dir}/`);
+
 /**
- * The file that creates the server. `main` counts only when it is a source file that exists (a
- * `dist/` build output is not what the installer should edit); then `scripts.start`, `scripts.dev`,
- * then common names.
+ * The paths among `files` that git ignores in the repository holding `root` (`git check-ignore`);
+ * none when `root` is not in a repository or git is not installed.
+ */
+function gitIgnored(root: string, files: readonly string[]): Set<string> {
+  if (files.length === 0) return new Set();
+  let out: string;
+  try {
+    out = execFileSync('git', ['check-ignore', '--', ...files], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch (error) {
+    // Exit 1: none of them is ignored (stdout empty); 128: not a repository.
+    out = String((error as { stdout?: string }).stdout ?? '');
+  }
+  const ignored = new Set(out.split('\n').filter(Boolean));
+  // A project inside a folder its enclosing repository ignores (a scratch copy, a vendored app):
+  // everything is ignored there, so ignoring says nothing about what is generated.
+  return ignored.has('package.json') ? new Set() : ignored;
+}
+
+/**
+ * Folders that hold build output by convention, when no tsconfig says where it goes. `lib/` only
+ * for `main` (a package's compiled entry): a JavaScript app may well keep its server in lib/.
+ */
+const OUTPUT_DIRS = /^(dist|build|out)\//;
+const MAIN_OUTPUT_DIRS = /^(dist|build|out|lib)\//;
+
+/**
+ * The file that creates the server, as source: the installer edits it and the doctor reads it, so
+ * a build output (under tsconfig's outDir, in dist/ and the like, or git-ignored) is never picked;
+ * it is mapped back to the source tsc compiles it from (dist/index.js → src/index.ts, through
+ * rootDir/outDir). Candidates in order: package.json `main`, the files `scripts.start` and
+ * `scripts.dev` run, then common names.
  */
 export function detectEntry(root: string, packageJson: PackageJson | undefined): EntryFile | undefined {
+  const layout = buildLayout(root);
+  const named: { file: string; reason: string }[] = [];
   const main = packageJson?.main?.replace(/^\.\//, '');
-  if (main && !/^(dist|build|lib|out)\//.test(main) && SOURCE_EXTENSIONS.includes(extname(main)) && existsSync(join(root, main))) {
-    return { path: posix.normalize(main), reason: 'package.json main' };
-  }
+  if (main && SOURCE_EXTENSIONS.includes(extname(main))) named.push({ file: posix.normalize(main), reason: 'package.json main' });
   for (const script of ['start', 'dev'] as const) {
-    const file = fileInScript(root, packageJson?.scripts?.[script]);
-    if (file) return { path: file, reason: `scripts.${script}` };
+    for (const file of filesInScript(packageJson?.scripts?.[script])) named.push({ file, reason: `scripts.${script}` });
   }
-  const common = COMMON_ENTRIES.find((file) => existsSync(join(root, file)));
-  return common ? { path: common, reason: 'common name' } : undefined;
+  const candidates = [...named, ...COMMON_ENTRIES.map((file) => ({ file, reason: 'common name' }))];
+  const ignored = gitIgnored(root, ['package.json', ...new Set(candidates.map((c) => c.file))]);
+  const isOutput = (file: string, reason: string) =>
+    ignored.has(file) || (layout.outDir !== undefined ? isUnder(file, layout.outDir) : (reason === 'package.json main' ? MAIN_OUTPUT_DIRS : OUTPUT_DIRS).test(file));
+  for (const { file, reason } of candidates) {
+    if (!isOutput(file, reason)) {
+      if (existsSync(join(root, file))) return { path: file, reason };
+      continue;
+    }
+    const source = sourceOf(root, file, layout);
+    if (source !== undefined && !gitIgnored(root, ['package.json', source]).has(source)) return { path: source, reason, output: file };
+  }
+  return undefined;
 }
 
 /** Which framework `code` imports or requires, if exactly one. */

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageDir } from '../test-support.js';
+import { buildWithTsc, commitAll, packageDir } from '../test-support.js';
 import { detectProject, findApps } from './index.js';
 
 const fixtures = join(packageDir, 'test', 'fixtures', 'apps');
@@ -92,6 +92,49 @@ describe('detectProject on the fixture apps', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', dependencies: { hono: '4.9.0', express: '5.1.0' } }));
     writeFileSync(join(dir, 'server.cts'), "const { Hono } = require('hono');\nconst app = new Hono();\n");
     expect(detectProject(dir)).toMatchObject({ moduleSystem: 'cjs', language: 'ts', entry: { path: 'server.cts', reason: 'common name' }, framework: { name: 'hono' } });
+  });
+
+  it('a built TypeScript app: the source, not the dist/ output that main and scripts.start name', () => {
+    const dir = copy('express-built-ts');
+    commitAll(dir);
+    buildWithTsc(dir);
+    expect(readFileSync(join(dir, 'dist', 'index.js'), 'utf8')).toContain('express()');
+    // main and `node dist/index.js` name the output; rootDir/outDir map it back to src/index.ts.
+    expect(detectProject(dir)).toMatchObject({ language: 'ts', moduleSystem: 'esm', entry: { path: 'src/index.ts', reason: 'package.json main', output: 'dist/index.js' } });
+    // Not built yet (a fresh clone): the same answer.
+    rmSync(join(dir, 'dist'), { recursive: true });
+    expect(detectProject(dir).entry).toEqual({ path: 'src/index.ts', reason: 'package.json main', output: 'dist/index.js' });
+  });
+
+  it('a build output is never the entry: outDir without rootDir, another outDir name, a git-ignored file, the dev script', () => {
+    const dir = temp('parapet-detect-built-');
+    const json = (name: string, value: unknown) => writeFileSync(join(dir, name), JSON.stringify(value));
+    json('package.json', { type: 'module', scripts: { start: 'node build/server.js', dev: 'tsx watch app/main.ts' }, dependencies: { express: '5.1.0' } });
+    mkdirSync(join(dir, 'app'));
+    mkdirSync(join(dir, 'build'));
+    writeFileSync(join(dir, 'app', 'main.ts'), "import express from 'express';\nconst app = express();\n");
+    writeFileSync(join(dir, 'build', 'server.js'), "import express from 'express';\nconst app = express();\n");
+    // No tsconfig mapping: build/ is output by convention; the dev script names the source.
+    expect(detectProject(dir).entry).toEqual({ path: 'app/main.ts', reason: 'scripts.dev' });
+    // lib/ is output by convention only as `main`; a script running lib/server.js runs source.
+    json('package.json', { type: 'module', main: 'lib/index.js', scripts: { start: 'node lib/server.js' }, dependencies: { express: '5.1.0' } });
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'index.js'), 'export {};\n');
+    writeFileSync(join(dir, 'lib', 'server.js'), "import express from 'express';\nconst app = express();\n");
+    expect(detectProject(dir).entry).toEqual({ path: 'lib/server.js', reason: 'scripts.start' });
+    json('package.json', { type: 'module', scripts: { start: 'node build/server.js', dev: 'tsx watch app/main.ts' }, dependencies: { express: '5.1.0' } });
+    // tsconfig without rootDir: `include` says where the sources are.
+    json('tsconfig.json', { compilerOptions: { outDir: './build' }, include: ['app/**/*'] });
+    writeFileSync(join(dir, 'app', 'server.ts'), "import express from 'express';\nconst app = express();\n");
+    expect(detectProject(dir).entry).toEqual({ path: 'app/server.ts', reason: 'scripts.start', output: 'build/server.js' });
+    // A file git ignores is generated, whatever its folder: server.js at the root, from `npm start`.
+    json('package.json', { scripts: { start: 'node server.js' }, dependencies: { express: '5.1.0' } });
+    writeFileSync(join(dir, 'server.js'), "const express = require('express');\nconst app = express();\n");
+    writeFileSync(join(dir, '.gitignore'), 'server.js\n');
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'server.ts'), "import express from 'express';\nconst app = express();\n");
+    commitAll(dir);
+    expect(detectProject(dir).entry).toEqual({ path: 'src/server.ts', reason: 'common name' });
   });
 
   it('a folder without package.json or entry file is still described', () => {
