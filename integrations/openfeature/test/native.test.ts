@@ -9,6 +9,7 @@ import client from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parapetLaunchDarkly } from '../src/launchdarkly.js';
 import { parapetUnleash } from '../src/unleash.js';
+import { waitFor } from '@parapet/vitest-preset/processes';
 
 const changes: FlagChangeEvent[] = [];
 let stop: () => void;
@@ -18,13 +19,7 @@ beforeAll(() => {
 afterAll(() => stop());
 beforeEach(() => void (changes.length = 0));
 
-async function until(check: () => boolean, what: string) {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (check: () => boolean, what: string) => waitFor(what, check, { timeoutMs: 10_000, everyMs: 10 });
 const summary = () => changes.map((c) => [c.flag, c.source]);
 
 describe('parapetLaunchDarkly() with the LaunchDarkly SDK and its TestData source', () => {

@@ -1,6 +1,7 @@
 import { attach } from '@parapet/core';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '@parapet/vitest-preset/processes';
 
 /** Duration buckets the mount-options cases set; they are one setting per process, so run the cases in their own file. */
 export const MOUNT_BUCKETS = [0.05, 0.5, 5];
@@ -24,13 +25,7 @@ export interface MountOptionsTarget {
   extraDefaultMetrics?: string[];
 }
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (check: () => Promise<boolean>) => waitFor('the condition', check, { timeoutMs: 15_000, everyMs: 20 });
 
 /** The adapter serves /metrics itself: path, auth, 405s, default metrics, custom buckets, scrapes never counted. */
 export function describeMountOptions(target: MountOptionsTarget): void {

@@ -11,6 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { responseExtension, responseOpenApiDocument } from '../src/index.js';
 import { alertmanagerPayload, type AlertSpec } from '@parapet/vitest-preset/alertmanager';
+import { waitFor } from '@parapet/vitest-preset/processes';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -151,15 +152,8 @@ export async function receiver(reply: (r: Received, n: number) => Reply = () => 
 }
 
 /** Poll until `check` returns a truthy value (never a fixed sleep). */
-export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export const until = <T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> =>
+  waitFor(what, check, { timeoutMs }) as Promise<T>;
 
 /** The operator API with the response routes, and a JSON caller acting as `actor`. */
 export function api(store: EvidenceStoreHandle, routes: Parameters<typeof createOperatorApiHandler>[0]['routes']) {

@@ -6,6 +6,7 @@ import { CHROMIUM, launchChromium } from './browser.js';
 import { fakeResponseRoutes } from './fake-response.js';
 import { seedQueue } from './seed.js';
 import { payload, startWorkbenchServer, USERS, type WorkbenchServer } from './server.js';
+import { waitFor } from '@parapet/vitest-preset/processes';
 
 const SHOTS = new URL('../.screenshots/', import.meta.url);
 const haveChromium = report(existsSync(CHROMIUM) ? [] : [`chromium (${CHROMIUM}; apt-get install -y chromium)`]);
@@ -16,15 +17,7 @@ const targets = [
 ];
 
 /** Poll until `check` holds (never a fixed sleep). */
-async function until<T>(check: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(check: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 15_000): Promise<T> => waitFor(what, check, { timeoutMs, everyMs: 100 }) as Promise<T>;
 
 for (const target of targets) {
   describe.skipIf(!target.run)(`workbench in Chromium, evidence store on ${target.name}`, () => {
