@@ -15,6 +15,7 @@ import pg from 'pg';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl, needs } from '@parapet/vitest-preset/services';
+import { waitFor } from '@parapet/vitest-preset/processes';
 
 const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(demoDir, '..', '..');
@@ -40,21 +41,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `check` until it returns a value (not undefined/false), or fails with what it saw last. */
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 1000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+/** Polls `check` until it returns a truthy value, or fails with what it saw last (the shared waitFor). */
+const until = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 1000): Promise<T> =>
+  waitFor(what, check, { timeoutMs, everyMs }) as Promise<T>;
 
 const children = new Set<ChildProcess>();
 function start(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
