@@ -1,7 +1,7 @@
 // @parapet/evidence-pg — the evidence spine: durable incidents from Alertmanager, audited operator
 // actions, deploy markers, retention and retrospectives on PostgreSQL (or embedded PGlite).
 
-export { createEvidenceStore, migrateEvidenceDatabase, type EvidenceStoreOptions, type EvidenceStoreHandle, type PgPoolLike } from './store.js';
+export { createEvidenceStore, migrateEvidenceDatabase, pendingEvidenceMigrationsIn, type EvidenceStoreOptions, type EvidenceStoreHandle, type PgPoolLike } from './store.js';
 export { createAlertmanagerWebhook, type AlertmanagerWebhookOptions, type DeliveryOutcome } from './webhook.js';
 export { createOperatorApiHandler, type OperatorApiOptions, type OperatorRoute } from './api.js';
 export { migrateEvidence, evidenceMigrationProvider, evidenceMigrations, MIGRATION_TABLE, MIGRATION_LOCK_TABLE, type MigrateReport } from './migrations.js';

@@ -112,20 +112,36 @@ function kyselyOverPool(pool: PgPoolLike): Kysely<any> {
   return new Kysely({ dialect: new PostgresDialect({ pool: { connect, end: async () => {}, options: (pool as { options?: object }).options ?? {} } }) });
 }
 
+type DatabaseArgs = { database?: Kysely<any> | PgPoolLike; dataDir?: string; extensions?: readonly EvidenceExtension[] };
+
+/** Runs `use` over a database given like `createEvidenceStore`'s; closes only what it created. */
+async function withDatabase<T>(args: DatabaseArgs, use: (db: Kysely<any>) => Promise<T>): Promise<T> {
+  let owned: Kysely<any> | undefined;
+  const db = args.database === undefined ? (owned = new Kysely({ dialect: new PGliteDialect({ pglite: await embeddedPGlite(args.dataDir) }) })) : isKysely(args.database) ? args.database : (owned = kyselyOverPool(args.database));
+  try {
+    return await use(db);
+  } finally {
+    await owned?.destroy();
+  }
+}
+
 /**
  * Runs pending migrations against a database given like `createEvidenceStore`'s (`database`: a
  * Kysely instance or pg.Pool, or an embedded PGlite `dataDir`) without opening a store; closes
  * only what it created. Never throws for a failing step: the report carries per-step statuses
  * (what `parapet migrate` prints).
  */
-export async function migrateEvidenceDatabase(args: { database?: Kysely<any> | PgPoolLike; dataDir?: string; extensions?: readonly EvidenceExtension[] }): Promise<MigrateReport> {
-  let owned: Kysely<any> | undefined;
-  const db = args.database === undefined ? (owned = new Kysely({ dialect: new PGliteDialect({ pglite: await embeddedPGlite(args.dataDir) }) })) : isKysely(args.database) ? args.database : (owned = kyselyOverPool(args.database));
-  try {
-    return await migrateEvidence({ db, extensions: args.extensions ?? [] });
-  } finally {
-    await owned?.destroy();
-  }
+export async function migrateEvidenceDatabase(args: DatabaseArgs): Promise<MigrateReport> {
+  return withDatabase(args, (db) => migrateEvidence({ db, extensions: args.extensions ?? [] }));
+}
+
+/**
+ * Names of the evidence migrations (the spine's and the given extensions') not yet applied to a
+ * database given like `migrateEvidenceDatabase`'s, in order. Reads only (what `parapet doctor`
+ * reports); throws what the driver throws when the database cannot be reached.
+ */
+export async function pendingEvidenceMigrationsIn(args: DatabaseArgs): Promise<string[]> {
+  return withDatabase(args, (db) => pendingEvidenceMigrations({ db, extensions: args.extensions ?? [] }));
 }
 
 async function embeddedPGlite(dataDir: string | undefined): Promise<PGliteLike> {

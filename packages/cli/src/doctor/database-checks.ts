@@ -105,22 +105,17 @@ const migrationsApplied: Check = {
     const given = databaseUrlOf(context);
     if (given === undefined || !isPostgres(given)) return embeddedMigrations(context, given);
     const url = given;
-    const evidence = (await loadEvidence('doctor')) as unknown as { evidenceMigrations: Record<string, unknown>; MIGRATION_TABLE: string };
-    const expected = Object.keys(evidence.evidenceMigrations).sort();
-    let applied: string[];
+    const evidence = (await loadEvidence('doctor')) as unknown as { evidenceMigrations: Record<string, unknown>; pendingEvidenceMigrationsIn(args: { database: unknown }): Promise<string[]> };
+    const expected = Object.keys(evidence.evidenceMigrations);
+    let pending: string[];
     try {
-      applied = await withPostgres(url, async (pool) => {
-        const exists = await pool.query('SELECT to_regclass($1) IS NOT NULL AS present', [evidence.MIGRATION_TABLE]);
-        if (!exists.rows[0]?.present) return [];
-        return (await pool.query(`SELECT name FROM ${evidence.MIGRATION_TABLE} ORDER BY name`)).rows.map((r) => String(r.name));
-      });
+      pending = await withPostgres(url, (pool) => evidence.pendingEvidenceMigrationsIn({ database: pool }));
     } catch (cause) {
       return unreachable(url, cause);
     }
-    const pending = expected.filter((name) => !applied.includes(name));
     if (pending.length === 0) return ok(`All ${plural(expected.length, 'evidence migration')} are applied on ${redact(url)}.`);
     return error(
-      applied.length === 0
+      pending.length === expected.length
         ? `The evidence store's tables do not exist on ${redact(url)}: the Alertmanager webhook and the operator API will fail.`
         : `${plural(pending.length, 'evidence migration')} not applied on ${redact(url)}: this @parapet/evidence-pg expects tables or columns that are missing.`,
       `Run npx parapet migrate --database-url <direct postgres:// URL> (or DATABASE_URL=… npx parapet migrate), over a direct connection, not PgBouncer.`,
